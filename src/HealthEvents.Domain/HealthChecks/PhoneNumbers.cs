@@ -1,0 +1,23 @@
+namespace HealthEvents.Domain.HealthChecks;
+
+/// <summary>Display numbers come formatted in many ways ("+1 555-0100", "15550100"); compare digits only.</summary>
+public static class PhoneNumbers
+{
+    public const int MaxDigits = 20;
+
+    public static string Normalize(string displayNumber) =>
+        new(displayNumber.Where(char.IsAsciiDigit).ToArray());
+
+    /// <summary>Digits with the usual separators (+, space, dash, dot, parentheses) and 6–20 digits.</summary>
+    public static bool IsValid(string? displayNumber)
+    {
+        if (string.IsNullOrWhiteSpace(displayNumber) || displayNumber.Length > 40)
+        {
+            return false;
+        }
+
+        var digits = displayNumber.Count(char.IsAsciiDigit);
+        return digits is >= 6 and <= MaxDigits
+            && displayNumber.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-' or '.' or '(' or ')');
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text;
+using HealthEvents.Contracts;
+
+namespace HealthEvents.Domain.HealthChecks;
+
+/// <summary>
+/// Decides whether a new snapshot is a change (BRIEF §5 "changed means changed"): the overall
+/// status, or any entity's status, errors or additional info. Meta gives no ordering guarantee for
+/// entities, errors or additional info, so order never counts; the check time never counts.
+/// </summary>
+public static class SnapshotComparer
+{
+    public static bool IsChange(HealthSnapshot? previous, HealthSnapshot current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        return previous is null || Fingerprint(previous) != Fingerprint(current);
+    }
+
+    /// <summary>A canonical, order-independent text of everything that counts as a change.</summary>
+    public static string Fingerprint(HealthSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var text = new StringBuilder();
+        Append(text, snapshot.CanSendMessage);
+        foreach (var entity in snapshot.Entities
+                     .OrderBy(e => e.EntityType, StringComparer.Ordinal)
+                     .ThenBy(e => e.Id, StringComparer.Ordinal))
+        {
+            text.Append('|');
+            Append(text, entity.EntityType);
+            Append(text, entity.Id);
+            Append(text, entity.CanSendMessage);
+            Append(text, entity.CanReceiveCallSip);
+            foreach (var info in entity.AdditionalInfo.Order(StringComparer.Ordinal))
+            {
+                Append(text, "i:" + info);
+            }
+
+            foreach (var error in entity.Errors
+                         .OrderBy(e => e.ErrorCode, StringComparer.Ordinal)
+                         .ThenBy(e => e.ErrorDescription, StringComparer.Ordinal)
+                         .ThenBy(e => e.PossibleSolution, StringComparer.Ordinal))
+            {
+                Append(text, "e:" + error.ErrorCode);
+                Append(text, error.ErrorDescription);
+                Append(text, error.PossibleSolution);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    // Length-prefixed, so no combination of values can collide with another.
+    private static void Append(StringBuilder text, string? value) =>
+        text.Append(value?.Length ?? -1).Append(':').Append(value).Append(';');
+}

@@ -1,0 +1,50 @@
+namespace HealthEvents.Graph.Errors;
+
+/// <summary>
+/// A Graph API call failed. Messages are built from Meta's error text with the caller's token
+/// scrubbed out, and never include request headers.
+/// </summary>
+public abstract class GraphApiException : Exception
+{
+    protected GraphApiException(string message, GraphErrorDetails details, Exception? inner = null)
+        : base(message, inner) => Details = details;
+
+    public GraphErrorDetails Details { get; }
+}
+
+/// <summary>What Meta said about a failure, as far as it said anything.</summary>
+public sealed record GraphErrorDetails(
+    int? HttpStatus = null,
+    int? Code = null,
+    int? Subcode = null,
+    string? Type = null,
+    string? FbTraceId = null)
+{
+    public static GraphErrorDetails None { get; } = new();
+}
+
+/// <summary>Worth retrying: 5xx, timeouts, connection failures, malformed answers, Meta's temporary errors.</summary>
+public sealed class GraphTransientException(string message, GraphErrorDetails details, Exception? inner = null)
+    : GraphApiException(message, details, inner);
+
+/// <summary>Meta throttled the app, token or WABA (or the tenant is paused for it): wait <see cref="RetryAfter"/>.</summary>
+public sealed class GraphThrottledException(string message, TimeSpan retryAfter, GraphErrorDetails details)
+    : GraphApiException(message, details)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}
+
+/// <summary>Retrying cannot help: the token, the permission or the id is wrong.</summary>
+public sealed class GraphPermanentException(string message, GraphPermanentReason reason, GraphErrorDetails details)
+    : GraphApiException(message, details)
+{
+    public GraphPermanentReason Reason { get; } = reason;
+}
+
+public enum GraphPermanentReason
+{
+    InvalidToken,
+    PermissionDenied,
+    UnknownNode,
+    InvalidRequest,
+}

@@ -1,0 +1,155 @@
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using HealthEvents.Contracts;
+using HealthEvents.Domain.HealthChecks;
+using HealthEvents.Graph.Errors;
+using HealthEvents.Graph.Throttling;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Registry;
+using Polly.Timeout;
+
+namespace HealthEvents.Graph;
+
+/// <summary>
+/// Typed client for the three Graph calls HealthEvents makes. Every id is checked to be a Graph
+/// id before a URL is built; every HTTP attempt passes the tenant's <see cref="IGraphCallGate"/>;
+/// failures come out as <see cref="GraphTransientException"/> (already retried),
+/// <see cref="GraphThrottledException"/> or <see cref="GraphPermanentException"/>.
+/// </summary>
+public sealed class GraphApiClient(
+    HttpClient http,
+    IOptions<GraphApiOptions> options,
+    ResiliencePipelineProvider<string> pipelines,
+    IGraphCallGate gate,
+    TimeProvider time)
+{
+    public const string PipelineName = "graph-api";
+
+    private readonly GraphApiOptions _options = options.Value;
+    private readonly ResiliencePipeline _pipeline = pipelines.GetPipeline(PipelineName);
+
+    /// <summary><c>GET /{node-id}?fields=health_status</c>.</summary>
+    public Task<HealthSnapshot> GetHealthStatusAsync(string nodeId, GraphCaller caller, CancellationToken cancellationToken)
+    {
+        RequireGraphId(nodeId, nameof(nodeId));
+        return SendAsync($"{nodeId}?fields=health_status", caller,
+            body => GraphResponseParser.ParseHealthStatus(body, time.GetUtcNow()), cancellationToken);
+    }
+
+    /// <summary>Every phone number of a WABA (all pages).</summary>
+    public IAsyncEnumerable<GraphPhoneNumber> ListPhoneNumbersAsync(string wabaId, GraphCaller caller, CancellationToken cancellationToken)
+    {
+        RequireGraphId(wabaId, nameof(wabaId));
+        return ReadPagesAsync($"{wabaId}/phone_numbers?fields=id,display_phone_number,verified_name", caller,
+            GraphResponseParser.ParsePhoneNumbers, cancellationToken);
+    }
+
+    /// <summary>A WABA's message templates (all pages), filtered by name on Meta's side when given.</summary>
+    public IAsyncEnumerable<GraphMessageTemplate> ListMessageTemplatesAsync(string wabaId, string? name, GraphCaller caller, CancellationToken cancellationToken)
+    {
+        RequireGraphId(wabaId, nameof(wabaId));
+        var filter = string.IsNullOrEmpty(name) ? "" : "&name=" + Uri.EscapeDataString(name);
+        return ReadPagesAsync($"{wabaId}/message_templates?fields=id,name,language,status{filter}", caller,
+            GraphResponseParser.ParseMessageTemplates, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<T> ReadPagesAsync<T>(
+        string firstPage, GraphCaller caller, Func<string, Page<T>> parse,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var url = $"{firstPage}&limit={_options.PageSize}";
+        for (var pageNumber = 1; ; pageNumber++)
+        {
+            var page = await SendAsync(url, caller, parse, cancellationToken);
+            foreach (var row in page.Rows)
+            {
+                yield return row;
+            }
+
+            if (page.After is null || page.Rows.Count == 0)
+            {
+                yield break;
+            }
+
+            if (pageNumber >= _options.MaxPages)
+            {
+                throw new GraphTransientException($"Stopped after {pageNumber} pages (GraphApi:MaxPages).", GraphErrorDetails.None);
+            }
+
+            url = $"{firstPage}&limit={_options.PageSize}&after={Uri.EscapeDataString(page.After)}";
+        }
+    }
+
+    private async Task<T> SendAsync<T>(string relativeUrl, GraphCaller caller, Func<string, T> parse, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                static async (state, ct) => await state.Client.AttemptAsync(state.Url, state.Caller, state.Parse, ct),
+                (Client: this, Url: relativeUrl, Caller: caller, Parse: parse),
+                cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
+                                   || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // Framework messages carry no token (it travels in a header), but keep only the type to be sure.
+            throw new GraphTransientException($"Graph API unreachable ({ex.GetType().Name}).", GraphErrorDetails.None, ex);
+        }
+    }
+
+    /// <summary>One HTTP attempt: admitted by the tenant's gate, timed by HttpClient.Timeout.</summary>
+    private async ValueTask<T> AttemptAsync<T>(string relativeUrl, GraphCaller caller, Func<string, T> parse, CancellationToken cancellationToken)
+    {
+        using var lease = await gate.EnterAsync(caller.CustSpaceId, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, relativeUrl);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", caller.Token.Reveal());
+
+        using var response = await http.SendAsync(request, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var retryAfter = UsageHeaders.RetryAfter(response.Headers, _options.DefaultThrottleBackoff);
+
+        if (!response.IsSuccessStatusCode)
+        {
+            var error = GraphErrorClassifier.Classify(response.StatusCode, body, retryAfter, _options.DefaultThrottleBackoff, Scrub(caller));
+            if (error is GraphThrottledException throttled)
+            {
+                gate.BackOff(caller.CustSpaceId, throttled.RetryAfter);
+            }
+
+            throw error;
+        }
+
+        if (retryAfter is { } pause)
+        {
+            // Meta answered but says the budget is spent: stop before it starts refusing.
+            gate.BackOff(caller.CustSpaceId, pause);
+        }
+
+        try
+        {
+            return parse(body);
+        }
+        catch (JsonException ex)
+        {
+            throw new GraphTransientException($"Graph API answered with malformed JSON ({ex.Message})",
+                new GraphErrorDetails((int)response.StatusCode));
+        }
+    }
+
+    private static Func<string, string> Scrub(GraphCaller caller)
+    {
+        var secret = caller.Token.Reveal();
+        return text => text.Replace(secret, "***", StringComparison.Ordinal);
+    }
+
+    private static void RequireGraphId(string id, string parameter)
+    {
+        if (!GraphId.IsValid(id))
+        {
+            throw new ArgumentException("Not a Graph id (digits only).", parameter);
+        }
+    }
+}

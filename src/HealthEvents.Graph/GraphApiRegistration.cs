@@ -1,0 +1,74 @@
+using HealthEvents.Graph.Errors;
+using HealthEvents.Graph.Throttling;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+
+namespace HealthEvents.Graph;
+
+public static class GraphApiRegistration
+{
+    /// <summary>Largest Graph answer read into memory; a health_status answer is a few kilobytes.</summary>
+    public const long MaxResponseBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Registers <see cref="GraphApiClient"/> with options from <c>GraphApi</c> (validated at start-up)
+    /// and its named Polly pipeline: an overall timeout around retry (jittered, transient failures
+    /// only) around a circuit breaker. Each attempt is bounded by HttpClient's timeout
+    /// (<see cref="GraphApiOptions.AttemptTimeout"/>) so that waiting for the tenant's budget,
+    /// which happens inside the attempt, is not counted as Meta being slow.
+    /// </summary>
+    public static IServiceCollection AddGraphApiClient(this IServiceCollection services)
+    {
+        services.AddOptions<GraphApiOptions>()
+            .BindConfiguration(GraphApiOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IGraphCallGate>(UnlimitedGraphCallGate.Instance);
+
+        services.AddHttpClient<GraphApiClient>((sp, http) =>
+        {
+            var options = sp.GetRequiredService<IOptions<GraphApiOptions>>().Value;
+            http.BaseAddress = new Uri(options.BaseUrl.ToString().TrimEnd('/') + "/" + options.ApiVersion + "/");
+            http.Timeout = options.AttemptTimeout;
+            http.MaxResponseContentBufferSize = MaxResponseBytes;
+        });
+
+        services.AddResiliencePipeline(GraphApiClient.PipelineName, (builder, context) =>
+        {
+            var options = context.ServiceProvider.GetRequiredService<IOptions<GraphApiOptions>>().Value;
+            // Throttled and permanent errors are deliberately not here: retrying them only spends budget.
+            var transient = new PredicateBuilder()
+                .Handle<GraphTransientException>()
+                .Handle<HttpRequestException>()
+                .Handle<TaskCanceledException>(ex => ex.InnerException is TimeoutException);
+
+            builder.AddTimeout(options.TotalTimeout);
+            if (options.MaxRetryAttempts > 0)
+            {
+                builder.AddRetry(new RetryStrategyOptions
+                {
+                    ShouldHandle = transient,
+                    MaxRetryAttempts = options.MaxRetryAttempts,
+                    Delay = options.RetryBaseDelay,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                });
+            }
+
+            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = transient,
+                FailureRatio = options.CircuitFailureRatio,
+                MinimumThroughput = options.CircuitMinimumThroughput,
+                SamplingDuration = options.CircuitSamplingDuration,
+                BreakDuration = options.CircuitBreakDuration,
+            });
+        });
+        return services;
+    }
+}
