@@ -31,6 +31,7 @@ public sealed class GraphSimulatorHost : IAsyncDisposable
         builder.WebHost.UseUrls(url);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(new SimulatorState(scenario, time ?? TimeProvider.System));
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         var app = builder.Build();
         app.MapGraphEndpoints();
         app.MapControlEndpoints();

@@ -1,0 +1,44 @@
+using HealthEvents.Contracts;
+using HealthEvents.Domain.HealthChecks;
+
+namespace HealthEvents.Storage;
+
+/// <summary>
+/// The system of record: the latest snapshot per node, the append-only history of changes, and the
+/// outbox of change events not yet published. Every write is conditional on the version the
+/// writer read, so two writers of one node never both win.
+/// </summary>
+public interface IHealthStore
+{
+    /// <summary>Creates tables, collections and indexes. Safe to call repeatedly.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    Task<StoredSnapshot?> GetAsync(NodeKey key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a change as version <c>change.Version</c>: the snapshot, its history entry and the
+    /// undispatched event, all or nothing. <see cref="SaveResult.Conflict"/> when the stored
+    /// version is no longer <c>change.Version - 1</c> (0 meaning "no snapshot yet").
+    /// </summary>
+    Task<SaveResult> SaveChangeAsync(StoredSnapshot current, HealthStatusChanged change, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records an unchanged re-check: the snapshot's CheckedAt moves forward (never back) when the
+    /// stored version is still <c>current.Version</c>; otherwise <see cref="SaveResult.Conflict"/>.
+    /// </summary>
+    Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, CancellationToken cancellationToken);
+
+    /// <summary>Change events stored but not yet marked published, oldest first.</summary>
+    Task<IReadOnlyList<HealthStatusChanged>> GetUndispatchedAsync(int max, CancellationToken cancellationToken);
+
+    Task MarkDispatchedAsync(NodeKey key, long version, CancellationToken cancellationToken);
+
+    /// <summary>A node's changes from <paramref name="fromVersion"/> on, in version order.</summary>
+    Task<IReadOnlyList<HealthStatusChanged>> GetHistoryAsync(NodeKey key, long fromVersion, int max, CancellationToken cancellationToken);
+}
+
+public enum SaveResult
+{
+    Saved,
+    Conflict,
+}

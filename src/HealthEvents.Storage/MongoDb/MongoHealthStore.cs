@@ -1,0 +1,189 @@
+using HealthEvents.Contracts;
+using HealthEvents.Domain.HealthChecks;
+using MongoDB.Bson;
+using MongoDB.Bson.IO;
+using MongoDB.Driver;
+
+namespace HealthEvents.Storage.MongoDb;
+
+/// <summary>
+/// MongoDB store. Multi-document transactions need a replica set, so atomicity comes from single
+/// documents instead: a change is written to the node's snapshot document together with its
+/// pending event (the outbox lives in the snapshot, in <c>pending</c>); the history entry is then
+/// upserted idempotently, and again before the event is marked published, so a crash between
+/// the two writes loses nothing.
+/// </summary>
+public sealed class MongoHealthStore(IMongoDatabase database) : IHealthStore
+{
+    private static readonly JsonWriterSettings RelaxedJson = new() { OutputMode = JsonOutputMode.RelaxedExtendedJson };
+
+    private readonly IMongoCollection<BsonDocument> _snapshots = database.GetCollection<BsonDocument>("snapshots");
+    private readonly IMongoCollection<BsonDocument> _history = database.GetCollection<BsonDocument>("history");
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var keys = Builders<BsonDocument>.IndexKeys;
+        await _snapshots.Indexes.CreateManyAsync(
+        [
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("custSpaceId").Ascending("nodeType").Ascending("nodeId"),
+                new CreateIndexOptions { Unique = true, Name = "node_unique" }),
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("pending.seq"),
+                new CreateIndexOptions<BsonDocument>
+                {
+                    Name = "pending_outbox",
+                    PartialFilterExpression = Builders<BsonDocument>.Filter.Exists("pending.0"),
+                }),
+        ], cancellationToken);
+        await _history.Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("custSpaceId").Ascending("nodeType").Ascending("nodeId").Ascending("version"),
+                new CreateIndexOptions { Unique = true, Name = "node_version_unique" }),
+            cancellationToken: cancellationToken);
+    }
+
+    public async Task<StoredSnapshot?> GetAsync(NodeKey key, CancellationToken cancellationToken)
+    {
+        var doc = await _snapshots.Find(KeyFilter(key)).FirstOrDefaultAsync(cancellationToken);
+        return doc is null
+            ? null
+            : new StoredSnapshot(key, FromBson<NodeIdentity>(doc["identity"]), FromBson<HealthSnapshot>(doc["snapshot"]), doc["version"].ToInt64());
+    }
+
+    public async Task<SaveResult> SaveChangeAsync(StoredSnapshot current, HealthStatusChanged change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(change);
+        var pending = new BsonDocument
+        {
+            ["version"] = change.Version,
+            ["seq"] = DateTime.UtcNow.Ticks,
+            ["change"] = ToBson(change),
+        };
+
+        if (change.Version == 1)
+        {
+            try
+            {
+                var doc = KeyDocument(current.Key);
+                doc["version"] = 1L;
+                doc["checkedAtMs"] = current.Snapshot.CheckedAt.ToUnixTimeMilliseconds();
+                doc["identity"] = ToBson(current.Identity);
+                doc["snapshot"] = ToBson(current.Snapshot);
+                doc["pending"] = new BsonArray { pending };
+                await _snapshots.InsertOneAsync(doc, cancellationToken: cancellationToken);
+            }
+            catch (MongoWriteException ex) when (ex.WriteError.Category == ServerErrorCategory.DuplicateKey)
+            {
+                return SaveResult.Conflict;
+            }
+        }
+        else
+        {
+            var update = Builders<BsonDocument>.Update
+                .Set("version", change.Version)
+                .Set("checkedAtMs", current.Snapshot.CheckedAt.ToUnixTimeMilliseconds())
+                .Set("identity", ToBson(current.Identity))
+                .Set("snapshot", ToBson(current.Snapshot))
+                .Push("pending", pending);
+            var result = await _snapshots.UpdateOneAsync(
+                KeyFilter(current.Key) & Builders<BsonDocument>.Filter.Eq("version", change.Version - 1), update, cancellationToken: cancellationToken);
+            if (result.ModifiedCount != 1)
+            {
+                return SaveResult.Conflict;
+            }
+        }
+
+        await EnsureHistoryAsync(change, cancellationToken);
+        return SaveResult.Saved;
+    }
+
+    public async Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var at = current.Snapshot.CheckedAt.ToUnixTimeMilliseconds();
+        var sameVersion = KeyFilter(current.Key) & Builders<BsonDocument>.Filter.Eq("version", current.Version);
+        var result = await _snapshots.UpdateOneAsync(
+            sameVersion & Builders<BsonDocument>.Filter.Lt("checkedAtMs", at),
+            Builders<BsonDocument>.Update.Set("checkedAtMs", at).Set("snapshot", ToBson(current.Snapshot)),
+            cancellationToken: cancellationToken);
+        if (result.MatchedCount == 1)
+        {
+            return SaveResult.Saved;
+        }
+
+        // Not newer than what is stored: fine, as long as nobody changed the version meanwhile.
+        return await _snapshots.CountDocumentsAsync(sameVersion, cancellationToken: cancellationToken) == 1
+            ? SaveResult.Saved
+            : SaveResult.Conflict;
+    }
+
+    public async Task<IReadOnlyList<HealthStatusChanged>> GetUndispatchedAsync(int max, CancellationToken cancellationToken)
+    {
+        var docs = await _snapshots.Find(Builders<BsonDocument>.Filter.Exists("pending.0"))
+            .Sort(Builders<BsonDocument>.Sort.Ascending("pending.seq"))
+            .Limit(max)
+            .ToListAsync(cancellationToken);
+        return docs
+            .SelectMany(d => d["pending"].AsBsonArray.Select(p => p.AsBsonDocument))
+            .OrderBy(p => p["seq"].ToInt64())
+            .Take(max)
+            .Select(p => FromBson<HealthStatusChanged>(p["change"]))
+            .ToList();
+    }
+
+    public async Task MarkDispatchedAsync(NodeKey key, long version, CancellationToken cancellationToken)
+    {
+        var doc = await _snapshots.Find(KeyFilter(key)).FirstOrDefaultAsync(cancellationToken);
+        var pending = doc?["pending"].AsBsonArray.Select(p => p.AsBsonDocument).FirstOrDefault(p => p["version"].ToInt64() == version);
+        if (pending is null)
+        {
+            return;
+        }
+
+        await EnsureHistoryAsync(FromBson<HealthStatusChanged>(pending["change"]), cancellationToken);
+        await _snapshots.UpdateOneAsync(
+            KeyFilter(key),
+            Builders<BsonDocument>.Update.PullFilter("pending", Builders<BsonDocument>.Filter.Eq("version", version)),
+            cancellationToken: cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<HealthStatusChanged>> GetHistoryAsync(NodeKey key, long fromVersion, int max, CancellationToken cancellationToken)
+    {
+        var docs = await _history.Find(KeyFilter(key) & Builders<BsonDocument>.Filter.Gte("version", fromVersion))
+            .Sort(Builders<BsonDocument>.Sort.Ascending("version"))
+            .Limit(max)
+            .ToListAsync(cancellationToken);
+        return docs.Select(d => FromBson<HealthStatusChanged>(d["change"])).ToList();
+    }
+
+    private async Task EnsureHistoryAsync(HealthStatusChanged change, CancellationToken cancellationToken)
+    {
+        var key = StoreJson.KeyOf(change);
+        await _history.UpdateOneAsync(
+            KeyFilter(key) & Builders<BsonDocument>.Filter.Eq("version", change.Version),
+            Builders<BsonDocument>.Update
+                .SetOnInsert("change", ToBson(change))
+                .SetOnInsert("recordedAt", DateTime.UtcNow),
+            new UpdateOptions { IsUpsert = true },
+            cancellationToken);
+    }
+
+    private static FilterDefinition<BsonDocument> KeyFilter(NodeKey key) =>
+        Builders<BsonDocument>.Filter.Eq("custSpaceId", key.CustSpaceId)
+        & Builders<BsonDocument>.Filter.Eq("nodeType", key.NodeType)
+        & Builders<BsonDocument>.Filter.Eq("nodeId", key.NodeId);
+
+    private static BsonDocument KeyDocument(NodeKey key) => new()
+    {
+        ["custSpaceId"] = key.CustSpaceId,
+        ["nodeType"] = key.NodeType,
+        ["nodeId"] = key.NodeId,
+    };
+
+    // Documents are the same JSON the SQLite store keeps, stored as BSON so they stay queryable.
+    private static BsonDocument ToBson<T>(T value) => BsonDocument.Parse(StoreJson.Write(value));
+
+    private static T FromBson<T>(BsonValue value) => StoreJson.Read<T>(value.AsBsonDocument.ToJson(RelaxedJson));
+}

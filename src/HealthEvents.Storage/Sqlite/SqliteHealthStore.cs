@@ -1,0 +1,206 @@
+using HealthEvents.Contracts;
+using HealthEvents.Domain.HealthChecks;
+using Microsoft.Data.Sqlite;
+
+namespace HealthEvents.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode. Snapshot, history and outbox live in one
+/// database, so a change and its pending event are written in one transaction. The outbox is the
+/// history table's <c>dispatched_at</c> column.
+/// </summary>
+public sealed class SqliteHealthStore : IHealthStore
+{
+    private readonly string _connectionString;
+
+    public SqliteHealthStore(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS snapshots (
+                cust_space_id TEXT NOT NULL,
+                node_type     TEXT NOT NULL,
+                node_id       TEXT NOT NULL,
+                version       INTEGER NOT NULL,
+                checked_at_ms INTEGER NOT NULL,
+                identity_json TEXT NOT NULL,
+                snapshot_json TEXT NOT NULL,
+                PRIMARY KEY (cust_space_id, node_type, node_id));
+            CREATE TABLE IF NOT EXISTS history (
+                cust_space_id TEXT NOT NULL,
+                node_type     TEXT NOT NULL,
+                node_id       TEXT NOT NULL,
+                version       INTEGER NOT NULL,
+                change_json   TEXT NOT NULL,
+                recorded_seq  INTEGER NOT NULL,
+                dispatched    INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (cust_space_id, node_type, node_id, version));
+            CREATE INDEX IF NOT EXISTS history_undispatched ON history (recorded_seq) WHERE dispatched = 0;
+            """, cancellationToken);
+    }
+
+    public async Task<StoredSnapshot?> GetAsync(NodeKey key, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, """
+            SELECT version, identity_json, snapshot_json FROM snapshots
+            WHERE cust_space_id = $c AND node_type = $t AND node_id = $n
+            """, key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new StoredSnapshot(key, StoreJson.Read<NodeIdentity>(reader.GetString(1)), StoreJson.Read<HealthSnapshot>(reader.GetString(2)), reader.GetInt64(0))
+            : null;
+    }
+
+    public async Task<SaveResult> SaveChangeAsync(StoredSnapshot current, HealthStatusChanged change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(change);
+        await using var connection = await OpenAsync(cancellationToken);
+        // IMMEDIATE: take the write lock up front so two writers queue instead of deadlocking on upgrade.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+
+        var sql = change.Version == 1
+            ? """
+              INSERT INTO snapshots (cust_space_id, node_type, node_id, version, checked_at_ms, identity_json, snapshot_json)
+              VALUES ($c, $t, $n, $v, $at, $identity, $snapshot) ON CONFLICT DO NOTHING
+              """
+            : """
+              UPDATE snapshots SET version = $v, checked_at_ms = $at, identity_json = $identity, snapshot_json = $snapshot
+              WHERE cust_space_id = $c AND node_type = $t AND node_id = $n AND version = $v - 1
+              """;
+        await using (var write = SnapshotCommand(connection, transaction, sql, current with { Version = change.Version }))
+        {
+            if (await write.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                return SaveResult.Conflict;
+            }
+        }
+
+        await using (var history = Command(connection, transaction, """
+            INSERT INTO history (cust_space_id, node_type, node_id, version, change_json, recorded_seq)
+            VALUES ($c, $t, $n, $v, $change, (SELECT COALESCE(MAX(recorded_seq), 0) + 1 FROM history))
+            """, current.Key))
+        {
+            history.Parameters.AddWithValue("$v", change.Version);
+            history.Parameters.AddWithValue("$change", StoreJson.Write(change));
+            await history.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return SaveResult.Saved;
+    }
+
+    public async Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = SnapshotCommand(connection, null, """
+            UPDATE snapshots SET
+                snapshot_json = CASE WHEN checked_at_ms < $at THEN $snapshot ELSE snapshot_json END,
+                checked_at_ms = MAX(checked_at_ms, $at)
+            WHERE cust_space_id = $c AND node_type = $t AND node_id = $n AND version = $v
+            """, current);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? SaveResult.Saved : SaveResult.Conflict;
+    }
+
+    public async Task<IReadOnlyList<HealthStatusChanged>> GetUndispatchedAsync(int max, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT change_json FROM history WHERE dispatched = 0 ORDER BY recorded_seq LIMIT $max";
+        command.Parameters.AddWithValue("$max", max);
+        return await ReadChangesAsync(command, cancellationToken);
+    }
+
+    public async Task MarkDispatchedAsync(NodeKey key, long version, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, """
+            UPDATE history SET dispatched = 1
+            WHERE cust_space_id = $c AND node_type = $t AND node_id = $n AND version = $v
+            """, key);
+        command.Parameters.AddWithValue("$v", version);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<HealthStatusChanged>> GetHistoryAsync(NodeKey key, long fromVersion, int max, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, """
+            SELECT change_json FROM history
+            WHERE cust_space_id = $c AND node_type = $t AND node_id = $n AND version >= $from
+            ORDER BY version LIMIT $max
+            """, key);
+        command.Parameters.AddWithValue("$from", fromVersion);
+        command.Parameters.AddWithValue("$max", max);
+        return await ReadChangesAsync(command, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<HealthStatusChanged>> ReadChangesAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var changes = new List<HealthStatusChanged>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            changes.Add(StoreJson.Read<HealthStatusChanged>(reader.GetString(0)));
+        }
+
+        return changes;
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private static SqliteCommand SnapshotCommand(SqliteConnection connection, SqliteTransaction? transaction, string sql, StoredSnapshot snapshot)
+    {
+        var command = Command(connection, transaction, sql, snapshot.Key);
+        command.Parameters.AddWithValue("$v", snapshot.Version);
+        command.Parameters.AddWithValue("$at", snapshot.Snapshot.CheckedAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$identity", StoreJson.Write(snapshot.Identity));
+        command.Parameters.AddWithValue("$snapshot", StoreJson.Write(snapshot.Snapshot));
+        return command;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, NodeKey key)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$c", key.CustSpaceId);
+        command.Parameters.AddWithValue("$t", key.NodeType);
+        command.Parameters.AddWithValue("$n", key.NodeId);
+        return command;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,42 @@
+using HealthEvents.Storage.MongoDb;
+using HealthEvents.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using MongoDB.Driver;
+
+namespace HealthEvents.Storage;
+
+public static class StorageRegistration
+{
+    /// <summary>
+    /// Registers <see cref="IHealthStore"/> from <c>Storage</c> (SQLite unless told otherwise) and a
+    /// hosted service that creates its schema and indexes at start-up, before the bus starts
+    /// (register this before the bus).
+    /// </summary>
+    public static IServiceCollection AddHealthEventsStorage(this IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>()
+            .BindConfiguration(StorageOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Provider != "MongoDb" || !string.IsNullOrWhiteSpace(o.MongoDbConnectionString),
+                "Storage:MongoDbConnectionString is required when Storage:Provider is 'MongoDb'.")
+            .ValidateOnStart();
+        services.AddSingleton<IHealthStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return options.Provider == "MongoDb"
+                ? new MongoHealthStore(new MongoClient(options.MongoDbConnectionString).GetDatabase(options.MongoDbDatabase))
+                : new SqliteHealthStore(options.SqlitePath);
+        });
+        services.AddHostedService<StoreInitializer>();
+        return services;
+    }
+
+    private sealed class StoreInitializer(IHealthStore store) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

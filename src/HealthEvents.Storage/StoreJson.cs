@@ -1,0 +1,18 @@
+using System.Text.Json;
+using HealthEvents.Contracts;
+using HealthEvents.Domain.HealthChecks;
+
+namespace HealthEvents.Storage;
+
+/// <summary>One JSON shape for what both stores persist, so documents read back identically.</summary>
+internal static class StoreJson
+{
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web);
+
+    public static string Write<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    public static T Read<T>(string json) =>
+        JsonSerializer.Deserialize<T>(json, Options) ?? throw new InvalidDataException($"Stored {typeof(T).Name} is empty.");
+
+    public static NodeKey KeyOf(HealthStatusChanged change) => new(change.CustSpaceId, change.NodeType, change.NodeId);
+}

@@ -1,0 +1,231 @@
+using HealthEvents.Contracts;
+using HealthEvents.Domain.Tenants;
+using HealthEvents.Graph;
+using HealthEvents.Graph.Errors;
+using HealthEvents.GraphSimulator.Scenarios;
+using HealthEvents.IntegrationTests.Support;
+using static HealthEvents.IntegrationTests.Support.TestScenarios;
+
+namespace HealthEvents.IntegrationTests.Graph;
+
+public class GraphApiClientTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Phone_number_health_has_the_phone_its_waba_business_and_app_with_additional_info()
+    {
+        await using var h = await GraphClientHarness.StartAsync(TwoTenants());
+
+        var snapshot = await h.Client.GetHealthStatusAsync(AlphaPhone, GraphClientHarness.Alpha, Ct);
+
+        Assert.Equal(MessagingStatus.Limited, snapshot.CanSendMessage);
+        Assert.Equal(MessagingStatus.Limited, snapshot.ReportedCanSendMessage);
+        Assert.Equal(["PHONE_NUMBER", "WABA", "BUSINESS", "APP"], snapshot.Entities.Select(e => e.EntityType));
+        var phone = snapshot.Entities[0];
+        Assert.Equal(AlphaPhone, phone.Id);
+        Assert.StartsWith("Your display name has not been approved yet.", Assert.Single(phone.AdditionalInfo), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Template_health_carries_the_blocking_error_with_its_code_as_text()
+    {
+        await using var h = await GraphClientHarness.StartAsync(TwoTenants());
+
+        var snapshot = await h.Client.GetHealthStatusAsync(AlphaTemplate, GraphClientHarness.Alpha, Ct);
+
+        Assert.Equal(MessagingStatus.Blocked, snapshot.CanSendMessage);
+        var error = Assert.Single(snapshot.Entities.Single(e => e.EntityType == "MESSAGE_TEMPLATE").Errors);
+        Assert.Equal("141002", error.ErrorCode);
+        Assert.Equal("Edit or appeal the message template review decision.", error.PossibleSolution);
+    }
+
+    [Fact]
+    public async Task Waba_health_has_waba_business_and_app()
+    {
+        await using var h = await GraphClientHarness.StartAsync(TwoTenants());
+
+        var snapshot = await h.Client.GetHealthStatusAsync(AlphaWaba, GraphClientHarness.Alpha, Ct);
+
+        Assert.Equal(["WABA", "BUSINESS", "APP"], snapshot.Entities.Select(e => e.EntityType));
+        Assert.Equal(MessagingStatus.Available, snapshot.CanSendMessage);
+    }
+
+    [Fact]
+    public async Task Phone_numbers_are_read_across_pages_by_cursor()
+    {
+        await using var h = await GraphClientHarness.StartAsync(TwoTenants(extraPhones: 59));
+
+        var phones = await h.Client.ListPhoneNumbersAsync(AlphaWaba, GraphClientHarness.Alpha, Ct).ToListAsync(Ct);
+
+        Assert.Equal(60, phones.Count);
+        Assert.Equal(60, phones.Select(p => p.Id).Distinct().Count());
+        Assert.Equal(3, h.Simulator.State.Calls.Count);
+        Assert.Contains(h.Simulator.State.Calls, c => c.Path.Contains("&after=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Templates_are_filtered_by_name_on_metas_side()
+    {
+        await using var h = await GraphClientHarness.StartAsync(TwoTenants());
+
+        var templates = await h.Client.ListMessageTemplatesAsync(AlphaWaba, "order_update", GraphClientHarness.Alpha, Ct).ToListAsync(Ct);
+
+        Assert.Equal(["en", "es"], templates.Select(t => t.Language).Order());
+        Assert.Contains("name=order_update", Assert.Single(h.Simulator.State.Calls).Path, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("../me")]
+    [InlineData("123?fields=access_token")]
+    [InlineData("12 3")]
+    [InlineData("")]
+    public async Task A_node_id_that_is_not_a_graph_id_never_reaches_the_network(string id)
+    {
+        await using var h = await GraphClientHarness.StartAsync(TwoTenants());
+
+        await Assert.ThrowsAsync<ArgumentException>(() => h.Client.GetHealthStatusAsync(id, GraphClientHarness.Alpha, Ct));
+        Assert.ThrowsAny<ArgumentException>(() => h.Client.ListPhoneNumbersAsync(id, GraphClientHarness.Alpha, Ct));
+        Assert.Empty(h.Simulator.State.Calls);
+    }
+
+    [Fact]
+    public async Task A_template_name_cannot_change_the_query()
+    {
+        await using var h = await GraphClientHarness.StartAsync(TwoTenants());
+
+        var templates = await h.Client.ListMessageTemplatesAsync(AlphaWaba, "x&fields=access_token", GraphClientHarness.Alpha, Ct).ToListAsync(Ct);
+
+        Assert.Empty(templates);
+        Assert.Contains("name=x%26fields%3Daccess_token", Assert.Single(h.Simulator.State.Calls).Path, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_invalid_token_is_permanent_and_not_retried()
+    {
+        await using var h = await GraphClientHarness.StartAsync(TwoTenants());
+        var stranger = new GraphCaller("cs-x", new AccessToken("wrong-token-abc123"));
+
+        var ex = await Assert.ThrowsAsync<GraphPermanentException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, stranger, Ct));
+
+        Assert.Equal(GraphPermanentReason.InvalidToken, ex.Reason);
+        Assert.Equal(190, ex.Details.Code);
+        Assert.Single(h.Simulator.State.Calls);
+        Assert.DoesNotContain("wrong-token-abc123", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_node_of_another_waba_is_a_permission_error_and_not_retried()
+    {
+        await using var h = await GraphClientHarness.StartAsync(TwoTenants());
+
+        var ex = await Assert.ThrowsAsync<GraphPermanentException>(() => h.Client.GetHealthStatusAsync(BetaPhone, GraphClientHarness.Alpha, Ct));
+
+        Assert.Equal(GraphPermanentReason.PermissionDenied, ex.Reason);
+        Assert.Single(h.Simulator.State.Calls);
+    }
+
+    [Fact]
+    public async Task An_unknown_id_is_permanent_and_not_retried()
+    {
+        await using var h = await GraphClientHarness.StartAsync(TwoTenants());
+
+        var ex = await Assert.ThrowsAsync<GraphPermanentException>(() => h.Client.GetHealthStatusAsync("999999", GraphClientHarness.Alpha, Ct));
+
+        Assert.Equal(GraphPermanentReason.UnknownNode, ex.Reason);
+        Assert.Equal(33, ex.Details.Subcode);
+        Assert.Single(h.Simulator.State.Calls);
+    }
+
+    [Theory]
+    [InlineData(FaultKind.ServerError)]
+    [InlineData(FaultKind.MalformedJson)]
+    [InlineData(FaultKind.Timeout)]
+    public async Task Transient_failures_are_retried_through_the_gate_until_they_pass(FaultKind kind)
+    {
+        var gate = new RecordingGate();
+        await using var h = await GraphClientHarness.StartAsync(TwoTenants(), gate);
+        h.Simulator.State.AddFault(new FaultRule { Kind = kind, NodeId = AlphaWaba, Times = 2, DelayMs = 5_000 });
+
+        var snapshot = await h.Client.GetHealthStatusAsync(AlphaWaba, GraphClientHarness.Alpha, Ct);
+
+        Assert.Equal(MessagingStatus.Available, snapshot.CanSendMessage);
+        Assert.Equal(3, gate.Entries);
+        Assert.Equal(3, h.Simulator.State.Calls.Count(c => c.Outcome != "fault:timeout-ended"));
+    }
+
+    [Fact]
+    public async Task Persistent_server_errors_end_as_transient_after_the_retry_budget()
+    {
+        await using var h = await GraphClientHarness.StartAsync(TwoTenants());
+        h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.ServerError, NodeId = AlphaWaba });
+
+        var ex = await Assert.ThrowsAsync<GraphTransientException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, GraphClientHarness.Alpha, Ct));
+
+        Assert.Equal(500, ex.Details.HttpStatus);
+        Assert.Equal(3, h.Simulator.State.Calls.Count);
+    }
+
+    [Theory]
+    [InlineData(80007)]
+    [InlineData(130429)]
+    [InlineData(4)]
+    public async Task Throttling_is_surfaced_with_metas_retry_after_not_retried_and_reported_to_the_gate(int code)
+    {
+        var gate = new RecordingGate();
+        await using var h = await GraphClientHarness.StartAsync(TwoTenants(), gate);
+        h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.Throttle, NodeId = AlphaWaba, Code = code, RegainAccessMinutes = 3 });
+
+        var ex = await Assert.ThrowsAsync<GraphThrottledException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, GraphClientHarness.Alpha, Ct));
+
+        Assert.Equal(TimeSpan.FromMinutes(3), ex.RetryAfter);
+        Assert.Equal(code, ex.Details.Code);
+        Assert.Single(h.Simulator.State.Calls);
+        Assert.Equal(("cs-alpha", TimeSpan.FromMinutes(3)), Assert.Single(gate.BackOffs));
+    }
+
+    [Fact]
+    public async Task Exceeding_the_simulated_waba_rate_is_throttling()
+    {
+        var scenario = TwoTenants();
+        scenario.RateLimits = new RateLimitSettings { PerWabaPerSecond = 2, RegainAccessMinutes = 0.5 };
+        await using var h = await GraphClientHarness.StartAsync(scenario);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            try
+            {
+                await h.Client.GetHealthStatusAsync(AlphaWaba, GraphClientHarness.Alpha, Ct);
+                return (TimeSpan?)null;
+            }
+            catch (GraphThrottledException ex)
+            {
+                return ex.RetryAfter;
+            }
+        }));
+
+        Assert.Contains(results, r => r == TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task An_open_circuit_fails_fast_as_transient()
+    {
+        await using var h = await GraphClientHarness.StartAsync(TwoTenants(), settings: new Dictionary<string, string?>
+        {
+            ["GraphApi:MaxRetryAttempts"] = "0",
+            ["GraphApi:CircuitMinimumThroughput"] = "2",
+            ["GraphApi:CircuitBreakDuration"] = "00:01:00",
+        });
+        h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.ServerError });
+        for (var i = 0; i < 3; i++)
+        {
+            await Assert.ThrowsAsync<GraphTransientException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, GraphClientHarness.Alpha, Ct));
+        }
+
+        var callsBefore = h.Simulator.State.Calls.Count;
+        var ex = await Assert.ThrowsAsync<GraphTransientException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, GraphClientHarness.Alpha, Ct));
+
+        Assert.Contains("BrokenCircuit", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(callsBefore, h.Simulator.State.Calls.Count);
+    }
+}

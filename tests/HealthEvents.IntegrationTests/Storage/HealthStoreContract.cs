@@ -1,0 +1,206 @@
+using HealthEvents.Contracts;
+using HealthEvents.Domain.HealthChecks;
+using HealthEvents.Storage;
+
+namespace HealthEvents.IntegrationTests.Storage;
+
+/// <summary>
+/// What every <see cref="IHealthStore"/> must do. Each store's test class derives from this and
+/// provides a fresh, initialised store (or skips, saying why).
+/// </summary>
+public abstract class HealthStoreContract
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected abstract Task<IHealthStore> CreateStoreAsync();
+
+    private static NodeKey Key(string tenant = "cs-alpha", string node = "106540352242922") => new(tenant, NodeTypes.Phone, node);
+
+    private static HealthSnapshot Snapshot(string status, DateTimeOffset at) => new()
+    {
+        CanSendMessage = status,
+        ReportedCanSendMessage = status,
+        CheckedAt = at,
+        Entities =
+        [
+            new HealthEntity
+            {
+                EntityType = "PHONE_NUMBER", Id = "106540352242922", CanSendMessage = status,
+                AdditionalInfo = ["display name pending"],
+                Errors = [new HealthEntityError { ErrorCode = "141010", ErrorDescription = "not verified", PossibleSolution = "verify" }],
+                CanReceiveCallSip = "AVAILABLE",
+            },
+            new HealthEntity { EntityType = "FLOW", Id = "77", CanSendMessage = "SOMETHING_NEW" },
+        ],
+    };
+
+    private static readonly NodeIdentity Identity = new() { WabaId = "102290129340398", PhoneNumber = "+1 555-010-0001", PhoneNumberId = "106540352242922" };
+
+    private static (StoredSnapshot, HealthStatusChanged) Change(NodeKey key, long version, string status, DateTimeOffset at)
+    {
+        var snapshot = Snapshot(status, at);
+        var change = new HealthStatusChanged
+        {
+            CustSpaceId = key.CustSpaceId, NodeType = key.NodeType, NodeId = key.NodeId,
+            WabaId = Identity.WabaId, PhoneNumber = Identity.PhoneNumber, PhoneNumberId = Identity.PhoneNumberId,
+            Previous = version == 1 ? null : "AVAILABLE", Current = status,
+            Entities = snapshot.Entities, CheckedAt = at, Version = version,
+        };
+        return (new StoredSnapshot(key, Identity, snapshot, version), change);
+    }
+
+    [Fact]
+    public async Task A_node_never_seen_has_no_snapshot()
+    {
+        var store = await CreateStoreAsync();
+        Assert.Null(await store.GetAsync(Key(), Ct));
+    }
+
+    [Fact]
+    public async Task A_change_round_trips_snapshot_identity_history_and_outbox()
+    {
+        var store = await CreateStoreAsync();
+        var (snapshot, change) = Change(Key(), 1, "LIMITED", T0);
+
+        Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(snapshot, change, Ct));
+
+        var stored = await store.GetAsync(Key(), Ct);
+        Assert.NotNull(stored);
+        Assert.Equal(1, stored.Version);
+        Assert.Equal(Identity, stored.Identity);
+        Assert.Equal(SnapshotComparer.Fingerprint(snapshot.Snapshot), SnapshotComparer.Fingerprint(stored.Snapshot));
+        Assert.Equal(T0, stored.Snapshot.CheckedAt);
+        Assert.Equal("SOMETHING_NEW", stored.Snapshot.Entities[1].CanSendMessage);
+        var history = Assert.Single(await store.GetHistoryAsync(Key(), 1, 10, Ct));
+        Assert.Equal(1, history.Version);
+        Assert.Equal("141010", history.Entities[0].Errors[0].ErrorCode);
+        Assert.Equal(1, Assert.Single(await store.GetUndispatchedAsync(10, Ct)).Version);
+    }
+
+    [Fact]
+    public async Task Two_first_writers_of_a_node_never_both_win()
+    {
+        var store = await CreateStoreAsync();
+        var (a, changeA) = Change(Key(), 1, "LIMITED", T0);
+        var (b, changeB) = Change(Key(), 1, "BLOCKED", T0.AddSeconds(1));
+
+        Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(a, changeA, Ct));
+        Assert.Equal(SaveResult.Conflict, await store.SaveChangeAsync(b, changeB, Ct));
+        Assert.Equal("LIMITED", (await store.GetAsync(Key(), Ct))!.Snapshot.CanSendMessage);
+        Assert.Single(await store.GetHistoryAsync(Key(), 0, 10, Ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_of_the_next_version_have_exactly_one_winner()
+    {
+        var store = await CreateStoreAsync();
+        var (first, firstChange) = Change(Key(), 1, "AVAILABLE", T0);
+        await store.SaveChangeAsync(first, firstChange, Ct);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+        {
+            var (next, change) = Change(Key(), 2, i % 2 == 0 ? "BLOCKED" : "LIMITED", T0.AddSeconds(i + 1));
+            return store.SaveChangeAsync(next, change, Ct);
+        }));
+
+        Assert.Equal(1, results.Count(r => r == SaveResult.Saved));
+        Assert.Equal([1L, 2L], (await store.GetHistoryAsync(Key(), 0, 10, Ct)).Select(h => h.Version));
+    }
+
+    [Fact]
+    public async Task A_version_can_only_follow_the_stored_one()
+    {
+        var store = await CreateStoreAsync();
+        var (first, firstChange) = Change(Key(), 1, "AVAILABLE", T0);
+        await store.SaveChangeAsync(first, firstChange, Ct);
+        var (skipping, skippingChange) = Change(Key(), 3, "BLOCKED", T0.AddSeconds(1));
+
+        Assert.Equal(SaveResult.Conflict, await store.SaveChangeAsync(skipping, skippingChange, Ct));
+        Assert.Equal(1, (await store.GetAsync(Key(), Ct))!.Version);
+    }
+
+    [Fact]
+    public async Task A_recheck_moves_checked_at_forward_only_and_keeps_the_version()
+    {
+        var store = await CreateStoreAsync();
+        var (first, firstChange) = Change(Key(), 1, "LIMITED", T0);
+        await store.SaveChangeAsync(first, firstChange, Ct);
+
+        Assert.Equal(SaveResult.Saved, await store.SaveRecheckAsync(first with { Snapshot = first.Snapshot with { CheckedAt = T0.AddMinutes(5) } }, Ct));
+        Assert.Equal(SaveResult.Saved, await store.SaveRecheckAsync(first with { Snapshot = first.Snapshot with { CheckedAt = T0.AddMinutes(1) } }, Ct));
+
+        var stored = await store.GetAsync(Key(), Ct);
+        Assert.Equal(T0.AddMinutes(5), stored!.Snapshot.CheckedAt);
+        Assert.Equal(1, stored.Version);
+        Assert.Single(await store.GetHistoryAsync(Key(), 0, 10, Ct));
+    }
+
+    [Fact]
+    public async Task A_recheck_against_an_outdated_version_conflicts()
+    {
+        var store = await CreateStoreAsync();
+        var (first, firstChange) = Change(Key(), 1, "LIMITED", T0);
+        await store.SaveChangeAsync(first, firstChange, Ct);
+        var (second, secondChange) = Change(Key(), 2, "BLOCKED", T0.AddSeconds(1));
+        await store.SaveChangeAsync(second, secondChange, Ct);
+
+        Assert.Equal(SaveResult.Conflict, await store.SaveRecheckAsync(first with { Snapshot = first.Snapshot with { CheckedAt = T0.AddMinutes(5) } }, Ct));
+        Assert.Equal("BLOCKED", (await store.GetAsync(Key(), Ct))!.Snapshot.CanSendMessage);
+    }
+
+    [Fact]
+    public async Task Dispatched_events_leave_the_outbox_but_stay_in_history()
+    {
+        var store = await CreateStoreAsync();
+        var (first, firstChange) = Change(Key(), 1, "LIMITED", T0);
+        var (second, secondChange) = Change(Key(), 2, "BLOCKED", T0.AddSeconds(1));
+        var (other, otherChange) = Change(Key(node: "106540352242923"), 1, "AVAILABLE", T0);
+        await store.SaveChangeAsync(first, firstChange, Ct);
+        await store.SaveChangeAsync(second, secondChange, Ct);
+        await store.SaveChangeAsync(other, otherChange, Ct);
+
+        await store.MarkDispatchedAsync(Key(), 1, Ct);
+
+        var pending = await store.GetUndispatchedAsync(10, Ct);
+        Assert.Equal(2, pending.Count);
+        Assert.DoesNotContain(pending, p => p.NodeId == Key().NodeId && p.Version == 1);
+        Assert.Equal(2, (await store.GetHistoryAsync(Key(), 0, 10, Ct)).Count);
+        Assert.Single(await store.GetUndispatchedAsync(1, Ct));
+    }
+
+    [Fact]
+    public async Task History_reads_from_a_version_in_order()
+    {
+        var store = await CreateStoreAsync();
+        for (var v = 1; v <= 4; v++)
+        {
+            var (s, c) = Change(Key(), v, v % 2 == 0 ? "BLOCKED" : "AVAILABLE", T0.AddSeconds(v));
+            Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(s, c, Ct));
+        }
+
+        Assert.Equal([2L, 3L], (await store.GetHistoryAsync(Key(), 2, 2, Ct)).Select(h => h.Version));
+    }
+
+    [Fact]
+    public async Task The_same_node_id_under_two_tenants_is_two_records()
+    {
+        var store = await CreateStoreAsync();
+        var (a, ca) = Change(Key("cs-alpha"), 1, "AVAILABLE", T0);
+        var (b, cb) = Change(Key("cs-beta"), 1, "BLOCKED", T0);
+
+        Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(a, ca, Ct));
+        Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(b, cb, Ct));
+        Assert.Equal("AVAILABLE", (await store.GetAsync(Key("cs-alpha"), Ct))!.Snapshot.CanSendMessage);
+        Assert.Equal("BLOCKED", (await store.GetAsync(Key("cs-beta"), Ct))!.Snapshot.CanSendMessage);
+    }
+
+    [Fact]
+    public async Task Initialising_twice_is_harmless()
+    {
+        var store = await CreateStoreAsync();
+        await store.InitializeAsync(Ct);
+        Assert.Null(await store.GetAsync(Key(), Ct));
+    }
+}

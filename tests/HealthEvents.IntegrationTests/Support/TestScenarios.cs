@@ -1,0 +1,64 @@
+using HealthEvents.GraphSimulator.Scenarios;
+
+namespace HealthEvents.IntegrationTests.Support;
+
+/// <summary>Scenarios built in code so each test states the world it runs in.</summary>
+public static class TestScenarios
+{
+    public const string AlphaToken = "test-token-alpha-7f3c";
+    public const string BetaToken = "test-token-beta-91d2";
+    public const string AlphaWaba = "102290129340398";
+    public const string AlphaPhone = "106540352242922";
+    public const string AlphaPhoneDisplay = "+1 555-010-0001";
+    public const string AlphaTemplate = "2632273056924580";
+    public const string BetaWaba = "203300000000001";
+    public const string BetaPhone = "206500000000001";
+
+    public static Scenario TwoTenants(int extraPhones = 0) => new()
+    {
+        Tokens =
+        [
+            new ScenarioToken { Name = "alpha", Token = AlphaToken, WabaIds = [AlphaWaba] },
+            new ScenarioToken { Name = "beta", Token = BetaToken, WabaIds = [BetaWaba] },
+        ],
+        Wabas =
+        [
+            new ScenarioWaba
+            {
+                Id = AlphaWaba, BusinessId = "506914307656634", AppId = "634974688087057",
+                PhoneNumbers =
+                [
+                    new ScenarioPhoneNumber { Id = AlphaPhone, DisplayPhoneNumber = AlphaPhoneDisplay },
+                    .. Enumerable.Range(1, extraPhones).Select(i => new ScenarioPhoneNumber
+                    {
+                        Id = (900000000000000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        DisplayPhoneNumber = $"+1 555-020-{i:0000}",
+                    }),
+                ],
+                Templates =
+                [
+                    new ScenarioTemplate { Id = AlphaTemplate, Name = "order_update", Language = "en", Status = "PENDING" },
+                    new ScenarioTemplate { Id = "2632273056924581", Name = "order_update", Language = "es" },
+                ],
+            },
+            new ScenarioWaba
+            {
+                Id = BetaWaba, BusinessId = "606900000000001", AppId = "634974688087057",
+                PhoneNumbers = [new ScenarioPhoneNumber { Id = BetaPhone, DisplayPhoneNumber = "+86 138-0000-0001" }],
+            },
+        ],
+        Health = new()
+        {
+            [AlphaPhone] = new NodeHealth
+            {
+                CanSendMessage = "LIMITED",
+                AdditionalInfo = ["Your display name has not been approved yet. Your message limit will increase after the display name is approved."],
+            },
+            [AlphaTemplate] = new NodeHealth
+            {
+                CanSendMessage = "BLOCKED",
+                Errors = [new NodeHealthError(141002, "Message templates can only be sent out if they are approved.", "Edit or appeal the message template review decision.")],
+            },
+        },
+    };
+}
