@@ -1,0 +1,89 @@
+using HealthEvents.Contracts;
+using HealthEvents.Domain.HealthChecks;
+using HealthEvents.Domain.Tenants;
+using HealthEvents.Graph;
+using HealthEvents.Graph.Errors;
+using HealthEvents.Service.Throttling;
+using HealthEvents.Storage;
+using Microsoft.Extensions.Options;
+
+namespace HealthEvents.Service.HealthChecks;
+
+/// <summary>
+/// One health check, start to finish: validate, check the tenant owns the WABA, resolve the node,
+/// answer from a fresh-enough snapshot or ask Meta, and store the answer. Invalid and denied
+/// requests end before any Graph call. Transient failures are thrown for the retry policy.
+/// </summary>
+public sealed class HealthCheckProcessor(
+    ITenantRegistry tenants,
+    NodeResolver resolver,
+    GraphApiClient graph,
+    IHealthStore store,
+    SnapshotRecorder recorder,
+    IOptions<ThrottlingOptions> throttling,
+    TimeProvider time)
+{
+    public async Task<CheckOutcome> ProcessAsync(HealthCheckRequested request, long messageBytes, CancellationToken cancellationToken)
+    {
+        if (RequestValidator.Validate(request, messageBytes) is { } invalid)
+        {
+            return CheckOutcome.Refused(request, invalid);
+        }
+
+        if (!tenants.TryGet(request.CustSpaceId, out var tenant))
+        {
+            return CheckOutcome.Refused(request, new Rejection(RejectionReasons.AccessDenied, $"Customer space '{request.CustSpaceId}' is not registered."));
+        }
+
+        if (!tenant.Owns(request.WabaId!))
+        {
+            return CheckOutcome.Refused(request, new Rejection(RejectionReasons.AccessDenied, $"WABA {request.WabaId} does not belong to customer space '{request.CustSpaceId}'."));
+        }
+
+        try
+        {
+            var resolution = await resolver.ResolveAsync(request, tenant, cancellationToken);
+            if (resolution.Rejection is { } notResolved)
+            {
+                return CheckOutcome.Refused(request, notResolved);
+            }
+
+            var key = new NodeKey(request.CustSpaceId, request.NodeType, resolution.NodeId!);
+            if (request.MaxAge is { } maxAge
+                && await store.GetAsync(key, cancellationToken) is { } cached
+                && time.GetUtcNow() - cached.Snapshot.CheckedAt <= maxAge)
+            {
+                return CheckOutcome.Done(Completed(cached, fromCache: true), null);
+            }
+
+            var snapshot = await graph.GetHealthStatusAsync(key.NodeId, GraphCaller.For(tenant), cancellationToken);
+            var recorded = await recorder.RecordAsync(key, resolution.Identity!, snapshot, cancellationToken);
+            return CheckOutcome.Done(Completed(recorded.Stored, fromCache: false), recorded.Change);
+        }
+        catch (GraphPermanentException ex)
+        {
+            return CheckOutcome.Refused(request, new Rejection(RejectionReasons.UpstreamRejected,
+                $"Meta refused the request ({ex.Reason}): {ex.Message}", ex.Details.Code, ex.Details.Subcode));
+        }
+        catch (GraphThrottledException ex) when (ex.RetryAfter > throttling.Value.MaxBackoffWait)
+        {
+            // Short pauses are waited out by the rate gate on retry; long ones go back to the caller.
+            return CheckOutcome.Refused(request, new Rejection(RejectionReasons.Throttled,
+                $"Meta is throttling this customer space: {ex.Message}", ex.Details.Code, ex.Details.Subcode, ex.RetryAfter));
+        }
+    }
+
+    private static HealthCheckCompleted Completed(StoredSnapshot stored, bool fromCache) => new()
+    {
+        CustSpaceId = stored.Key.CustSpaceId,
+        NodeType = stored.Key.NodeType,
+        NodeId = stored.Key.NodeId,
+        WabaId = stored.Identity.WabaId,
+        PhoneNumber = stored.Identity.PhoneNumber,
+        TemplateCode = stored.Identity.TemplateCode,
+        Language = stored.Identity.Language,
+        Snapshot = stored.Snapshot,
+        FromCache = fromCache,
+        Version = stored.Version,
+    };
+}

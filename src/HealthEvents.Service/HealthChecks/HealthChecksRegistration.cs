@@ -1,0 +1,34 @@
+using HealthEvents.Domain.Tenants;
+using HealthEvents.Graph;
+using HealthEvents.Service.Throttling;
+using HealthEvents.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace HealthEvents.Service.HealthChecks;
+
+public static class HealthChecksRegistration
+{
+    /// <summary>Everything a check needs except the bus: tenants, throttling, Graph client, store, and the check's collaborators.</summary>
+    public static IHostApplicationBuilder AddHealthChecks(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddTenantRegistry();
+        services.AddTenantThrottling();
+        services.AddGraphApiClient();
+        services.AddHealthEventsStorage();
+        services.AddMemoryCache();
+        services.AddOptions<HealthChecksOptions>()
+            .BindConfiguration(HealthChecksOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<NodeResolver>();
+        services.AddSingleton<SnapshotRecorder>();
+        services.AddSingleton<ChangePublisher>();
+        services.AddScoped<HealthCheckProcessor>();
+        return builder;
+    }
+}

@@ -1,0 +1,74 @@
+using HealthEvents.Contracts;
+using HealthEvents.Domain.HealthChecks;
+using HealthEvents.Storage;
+
+namespace HealthEvents.Service.HealthChecks;
+
+/// <summary>
+/// Stores a fresh answer from Meta under the version rule: a change becomes the next version
+/// (snapshot, history and pending event in one write); an unchanged answer only refreshes the
+/// check time. When another writer got there first, the answer is compared again with what it
+/// stored; an answer older than the stored one never overwrites it.
+/// </summary>
+public sealed class SnapshotRecorder(IHealthStore store)
+{
+    private const int MaxAttempts = 8;
+
+    public async Task<Recorded> RecordAsync(NodeKey key, NodeIdentity identity, HealthSnapshot fresh, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var stored = await store.GetAsync(key, cancellationToken);
+            if (stored is not null && stored.Snapshot.CheckedAt > fresh.CheckedAt)
+            {
+                return new Recorded(stored, null);
+            }
+
+            if (stored is not null && !SnapshotComparer.IsChange(stored.Snapshot, fresh))
+            {
+                var refreshed = stored with { Snapshot = fresh };
+                if (await store.SaveRecheckAsync(refreshed, cancellationToken) == SaveResult.Saved)
+                {
+                    return new Recorded(refreshed, null);
+                }
+
+                continue;
+            }
+
+            var next = new StoredSnapshot(key, identity, fresh, (stored?.Version ?? 0) + 1);
+            var change = ChangeEvent(next, stored);
+            if (await store.SaveChangeAsync(next, change, cancellationToken) == SaveResult.Saved)
+            {
+                return new Recorded(next, change);
+            }
+        }
+
+        throw new StoreConflictException(key);
+    }
+
+    private static HealthStatusChanged ChangeEvent(StoredSnapshot next, StoredSnapshot? previous) => new()
+    {
+        CustSpaceId = next.Key.CustSpaceId,
+        NodeType = next.Key.NodeType,
+        NodeId = next.Key.NodeId,
+        WabaId = next.Identity.WabaId,
+        PhoneNumber = next.Identity.PhoneNumber,
+        PhoneNumberId = next.Identity.PhoneNumberId,
+        TemplateCode = next.Identity.TemplateCode,
+        TemplateId = next.Identity.TemplateId,
+        Language = next.Identity.Language,
+        Previous = previous?.Snapshot.CanSendMessage,
+        Current = next.Snapshot.CanSendMessage,
+        Entities = next.Snapshot.Entities,
+        PreviousEntities = previous?.Snapshot.Entities ?? [],
+        CheckedAt = next.Snapshot.CheckedAt,
+        Version = next.Version,
+    };
+}
+
+/// <summary>What was stored, and the change event when it was a change.</summary>
+public sealed record Recorded(StoredSnapshot Stored, HealthStatusChanged? Change);
+
+/// <summary>Other writers kept winning; the message is retried.</summary>
+public sealed class StoreConflictException(NodeKey key)
+    : Exception($"Could not store the check of {key}: other writers kept changing it.");

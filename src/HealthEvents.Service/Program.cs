@@ -1,0 +1,23 @@
+using HealthEvents.Service;
+using HealthEvents.Service.Bus;
+using HealthEvents.Service.Demo;
+using HealthEvents.Service.HealthChecks;
+using HealthEvents.Service.Logging;
+using Microsoft.Extensions.Hosting;
+
+// `demo`: the embedded default with the simulator and a sample workload. Otherwise: the service.
+if (args.Length > 0 && args[0] == "demo")
+{
+    return await DemoRunner.RunAsync(args[1..]);
+}
+
+return await StartupErrors.ReportAsync(async () =>
+{
+    var builder = Host.CreateApplicationBuilder(args);
+    builder.AddHealthEventsLogging();
+    builder.AddHealthChecks();
+    builder.AddHealthEventsBus();
+
+    using var host = builder.Build();
+    await host.RunAsync();
+});
