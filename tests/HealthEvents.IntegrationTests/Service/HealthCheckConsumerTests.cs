@@ -1,0 +1,238 @@
+using HealthEvents.Contracts;
+using HealthEvents.GraphSimulator.Scenarios;
+using HealthEvents.IntegrationTests.Support;
+using MassTransit;
+using static HealthEvents.IntegrationTests.Support.TestScenarios;
+
+namespace HealthEvents.IntegrationTests.Service;
+
+/// <summary>The check consumer on a real RabbitMQ broker (BRIEF §5, issue #3's "done when").</summary>
+public class HealthCheckConsumerTests
+{
+    private static HealthCheckRequested Waba(string tenant = "alpha", string waba = AlphaWaba, TimeSpan? maxAge = null) =>
+        new() { CustSpaceId = tenant, NodeType = NodeTypes.Waba, WabaId = waba, MaxAge = maxAge, RequestedAt = DateTimeOffset.UtcNow };
+
+    private static int GraphCallsFor(ServiceHarness h, string nodeId) =>
+        h.Simulator.State.Calls.Count(c => c.Path.Contains(nodeId, StringComparison.Ordinal));
+
+    [Fact]
+    public async Task A_status_change_produces_exactly_one_event_with_previous_current_and_version()
+    {
+        await using var h = await ServiceHarness.StartAsync(TwoTenants());
+
+        await h.PublishAsync(Waba());
+        var first = await h.WaitForAsync<HealthStatusChanged>(e => e.NodeId == AlphaWaba);
+        h.Simulator.State.SetHealth(AlphaWaba, new NodeHealth
+        {
+            CanSendMessage = "BLOCKED",
+            Errors = [new NodeHealthError(141006, "There is an error with the payment method.", "Add a new payment method.")],
+        });
+        await h.PublishAsync(Waba());
+        var second = await h.WaitForAsync<HealthStatusChanged>(e => e.NodeId == AlphaWaba && e.Version == 2);
+        await h.WaitForAsync<HealthCheckCompleted>(c => c.NodeId == AlphaWaba && c.Version == 2);
+
+        Assert.Null(first.Previous);
+        Assert.Equal("AVAILABLE", first.Current);
+        Assert.Equal(1, first.Version);
+        Assert.Equal("AVAILABLE", second.Previous);
+        Assert.Equal("BLOCKED", second.Current);
+        Assert.Equal("141006", second.Entities.Single(e => e.EntityType == "WABA").Errors.Single().ErrorCode);
+        Assert.Equal(2, h.PublishedNow<HealthStatusChanged>(e => e.NodeId == AlphaWaba).Count);
+        Assert.False(await h.Harness.Published.Any<Fault<HealthCheckRequested>>(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Unchanged_recheck_publishes_no_event()
+    {
+        await using var h = await ServiceHarness.StartAsync(TwoTenants());
+
+        await h.PublishAsync(Waba());
+        await h.WaitForAsync<HealthCheckCompleted>(c => c.NodeId == AlphaWaba);
+        await h.PublishAsync(Waba());
+        await Eventually.TrueAsync(() => h.PublishedNow<HealthCheckCompleted>(c => c.NodeId == AlphaWaba).Count == 2, TimeSpan.FromSeconds(30), "the second check");
+
+        Assert.Single(h.PublishedNow<HealthStatusChanged>());
+        Assert.All(h.PublishedNow<HealthCheckCompleted>(), c => Assert.Equal(1, c.Version));
+        Assert.Equal(2, GraphCallsFor(h, AlphaWaba));
+    }
+
+    [Fact]
+    public async Task Limited_additional_info_and_blocked_errors_arrive_intact()
+    {
+        await using var h = await ServiceHarness.StartAsync(TwoTenants());
+
+        await h.PublishAsync(new HealthCheckRequested
+        {
+            CustSpaceId = "alpha", NodeType = NodeTypes.Phone, WabaId = AlphaWaba, PhoneNumber = "15550100001", RequestedAt = DateTimeOffset.UtcNow,
+        });
+        await h.PublishAsync(new HealthCheckRequested
+        {
+            CustSpaceId = "alpha", NodeType = NodeTypes.Template, WabaId = AlphaWaba, TemplateCode = "order_update", Language = "en", RequestedAt = DateTimeOffset.UtcNow,
+        });
+        var phone = await h.WaitForAsync<HealthStatusChanged>(e => e.NodeType == NodeTypes.Phone);
+        var template = await h.WaitForAsync<HealthStatusChanged>(e => e.NodeType == NodeTypes.Template);
+
+        Assert.Equal(AlphaPhone, phone.NodeId);
+        Assert.Equal(AlphaPhone, phone.PhoneNumberId);
+        Assert.Equal(AlphaPhoneDisplay, phone.PhoneNumber);
+        Assert.Equal("LIMITED", phone.Current);
+        Assert.Equal(TwoTenants().Health[AlphaPhone].AdditionalInfo, phone.Entities.Single(e => e.EntityType == "PHONE_NUMBER").AdditionalInfo);
+
+        Assert.Equal(AlphaTemplate, template.NodeId);
+        Assert.Equal("order_update", template.TemplateCode);
+        Assert.Equal("en", template.Language);
+        var error = template.Entities.Single(e => e.EntityType == "MESSAGE_TEMPLATE").Errors.Single();
+        Assert.Equal("141002", error.ErrorCode);
+        Assert.Equal("Message templates can only be sent out if they are approved.", error.ErrorDescription);
+        Assert.Equal("Edit or appeal the message template review decision.", error.PossibleSolution);
+    }
+
+    [Fact]
+    public async Task MaxAge_answers_from_the_store_without_a_graph_call()
+    {
+        await using var h = await ServiceHarness.StartAsync(TwoTenants());
+        await h.PublishAsync(Waba());
+        await h.WaitForAsync<HealthCheckCompleted>(c => c.NodeId == AlphaWaba);
+        var callsBefore = h.Simulator.State.Calls.Count;
+
+        await h.PublishAsync(Waba(maxAge: TimeSpan.FromHours(1)));
+        var cached = await h.WaitForAsync<HealthCheckCompleted>(c => c.FromCache);
+
+        Assert.Equal(AlphaWaba, cached.NodeId);
+        Assert.Equal(1, cached.Version);
+        Assert.Equal(callsBefore, h.Simulator.State.Calls.Count);
+    }
+
+    [Fact]
+    public async Task A_node_of_another_tenant_is_access_denied_without_a_graph_call()
+    {
+        await using var h = await ServiceHarness.StartAsync(TwoTenants());
+
+        await h.PublishAsync(Waba(tenant: "alpha", waba: BetaWaba));
+        await h.PublishAsync(Waba(tenant: "nobody", waba: AlphaWaba));
+        var foreignWaba = await h.WaitForAsync<HealthCheckRejected>(r => r.Request.WabaId == BetaWaba);
+        var unknownTenant = await h.WaitForAsync<HealthCheckRejected>(r => r.Request.CustSpaceId == "nobody");
+
+        Assert.Equal(RejectionReasons.AccessDenied, foreignWaba.Reason);
+        Assert.Contains(BetaWaba, foreignWaba.Detail, StringComparison.Ordinal);
+        Assert.Equal(RejectionReasons.AccessDenied, unknownTenant.Reason);
+        Assert.Empty(h.Simulator.State.Calls);
+    }
+
+    [Fact]
+    public async Task A_phone_number_id_of_another_waba_is_access_denied_and_never_checked()
+    {
+        await using var h = await ServiceHarness.StartAsync(TwoTenants());
+
+        await h.PublishAsync(new HealthCheckRequested
+        {
+            CustSpaceId = "alpha", NodeType = NodeTypes.Phone, WabaId = AlphaWaba, PhoneNumberId = BetaPhone, RequestedAt = DateTimeOffset.UtcNow,
+        });
+        var rejected = await h.WaitForAsync<HealthCheckRejected>(_ => true);
+
+        Assert.Equal(RejectionReasons.AccessDenied, rejected.Reason);
+        Assert.Equal(0, GraphCallsFor(h, BetaPhone));
+    }
+
+    [Theory]
+    [InlineData("flow", AlphaWaba, null)]
+    [InlineData(NodeTypes.Waba, "../102290129340398", null)]
+    [InlineData(NodeTypes.Waba, null, null)]
+    [InlineData(NodeTypes.Phone, AlphaWaba, "call me maybe")]
+    public async Task Invalid_requests_are_rejected_as_invalid_without_a_graph_call(string nodeType, string? waba, string? phone)
+    {
+        await using var h = await ServiceHarness.StartAsync(TwoTenants());
+
+        await h.PublishAsync(new HealthCheckRequested { CustSpaceId = "alpha", NodeType = nodeType, WabaId = waba, PhoneNumber = phone, RequestedAt = DateTimeOffset.UtcNow });
+        var rejected = await h.WaitForAsync<HealthCheckRejected>(_ => true);
+
+        Assert.Equal(RejectionReasons.Invalid, rejected.Reason);
+        Assert.Empty(h.Simulator.State.Calls);
+    }
+
+    [Fact]
+    public async Task An_upstream_permission_error_is_rejected_with_metas_code_and_not_retried()
+    {
+        await using var h = await ServiceHarness.StartAsync(TwoTenants());
+        h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.Permission, NodeId = AlphaWaba });
+
+        await h.PublishAsync(Waba());
+        var rejected = await h.WaitForAsync<HealthCheckRejected>(_ => true);
+
+        Assert.Equal(RejectionReasons.UpstreamRejected, rejected.Reason);
+        Assert.Equal(200, rejected.UpstreamErrorCode);
+        Assert.Equal(1, GraphCallsFor(h, AlphaWaba));
+    }
+
+    [Fact]
+    public async Task Long_meta_throttling_is_rejected_as_throttled_and_pauses_the_tenant_only()
+    {
+        await using var h = await ServiceHarness.StartAsync(TwoTenants());
+        h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.Throttle, NodeId = AlphaWaba, Code = 80007, RegainAccessMinutes = 5, Times = 1 });
+
+        await h.PublishAsync(Waba());
+        var throttled = await h.WaitForAsync<HealthCheckRejected>(_ => true);
+        await h.PublishAsync(Waba());
+        await h.PublishAsync(Waba(tenant: "beta", waba: BetaWaba));
+        await h.WaitForAsync<HealthCheckCompleted>(c => c.CustSpaceId == "beta");
+        await Eventually.TrueAsync(() => h.PublishedNow<HealthCheckRejected>().Count == 2, TimeSpan.FromSeconds(30), "the paused tenant's second rejection");
+
+        Assert.Equal(RejectionReasons.Throttled, throttled.Reason);
+        Assert.Equal(80007, throttled.UpstreamErrorCode);
+        Assert.InRange(throttled.RetryAfter!.Value, TimeSpan.FromMinutes(4.9), TimeSpan.FromMinutes(5));
+        Assert.Equal(1, GraphCallsFor(h, AlphaWaba));
+    }
+
+    [Fact]
+    public async Task Persistent_upstream_failures_are_retried_then_land_in_the_error_queue()
+    {
+        await using var h = await ServiceHarness.StartAsync(TwoTenants());
+        h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.ServerError, NodeId = AlphaWaba });
+
+        await h.PublishAsync(Waba());
+        await h.PublishAsync(Waba(tenant: "beta", waba: BetaWaba));
+
+        Assert.True(await h.Harness.Published.Any<Fault<HealthCheckRequested>>(TestContext.Current.CancellationToken));
+        await h.WaitForAsync<HealthCheckCompleted>(c => c.CustSpaceId == "beta");
+        await using var broker = await BrokerProbe.ConnectAsync(h.BrokerAddress);
+        await Eventually.ReturnsAsync(() => broker.MessageCountAsync("health-check-requested_error"), n => n == 1, TimeSpan.FromSeconds(30), "the error queue");
+        // (1 + Bus:RetryLimit 2) deliveries x (1 + GraphApi:MaxRetryAttempts 1) HTTP attempts.
+        Assert.Equal(6, GraphCallsFor(h, AlphaWaba));
+    }
+
+    [Fact]
+    public async Task Publish_send_and_request_client_all_reach_the_consumer()
+    {
+        await using var h = await ServiceHarness.StartAsync(TwoTenants());
+        var ct = TestContext.Current.CancellationToken;
+
+        var endpoint = await h.Bus.GetSendEndpoint(new Uri("queue:health-check-requested"));
+        await endpoint.Send(Waba(tenant: "beta", waba: BetaWaba), ct);
+        await h.WaitForAsync<HealthCheckCompleted>(c => c.CustSpaceId == "beta");
+
+        var client = h.Bus.CreateRequestClient<HealthCheckRequested>(new Uri("queue:health-check-requested"));
+        var ok = await client.GetResponse<HealthCheckCompleted, HealthCheckRejected>(Waba(), ct);
+        var bad = await client.GetResponse<HealthCheckCompleted, HealthCheckRejected>(Waba(waba: BetaWaba), ct);
+
+        Assert.True(ok.Is(out Response<HealthCheckCompleted>? completed));
+        Assert.Equal(AlphaWaba, completed.Message.NodeId);
+        Assert.True(bad.Is(out Response<HealthCheckRejected>? rejected));
+        Assert.Equal(RejectionReasons.AccessDenied, rejected.Message.Reason);
+    }
+
+    [Fact]
+    public async Task A_redelivered_request_never_produces_a_second_event_with_a_new_version()
+    {
+        await using var h = await ServiceHarness.StartAsync(TwoTenants());
+        var id = NewId.NextGuid();
+        var request = Waba();
+
+        await h.Bus.Publish(request, c => c.MessageId = id, TestContext.Current.CancellationToken);
+        await h.WaitForAsync<HealthCheckCompleted>(c => c.NodeId == AlphaWaba);
+        await h.Bus.Publish(request, c => c.MessageId = id, TestContext.Current.CancellationToken);
+        await Eventually.TrueAsync(() => h.PublishedNow<HealthCheckCompleted>().Count == 2, TimeSpan.FromSeconds(30), "the replayed check");
+
+        var change = Assert.Single(h.PublishedNow<HealthStatusChanged>());
+        Assert.Equal(1, change.Version);
+    }
+}

@@ -1,0 +1,39 @@
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace HealthEvents.IntegrationTests.Support;
+
+/// <summary>Raw RabbitMQ access for what MassTransit would not do: publish arbitrary bytes and count queued messages.</summary>
+public sealed class BrokerProbe : IAsyncDisposable
+{
+    private readonly IConnection _connection;
+
+    private BrokerProbe(IConnection connection) => _connection = connection;
+
+    public static async Task<BrokerProbe> ConnectAsync(Uri address) =>
+        new(await new ConnectionFactory { Uri = address }.CreateConnectionAsync(TestContext.Current.CancellationToken));
+
+    /// <summary>Messages ready in <paramref name="queue"/>; -1 while the queue does not exist.</summary>
+    public async Task<long> MessageCountAsync(string queue)
+    {
+        await using var channel = await _connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue, TestContext.Current.CancellationToken)).MessageCount;
+        }
+        catch (OperationInterruptedException)
+        {
+            return -1;
+        }
+    }
+
+    /// <summary>Publishes <paramref name="body"/> as is to an exchange, as a non-MassTransit producer would.</summary>
+    public async Task PublishRawAsync(string exchange, byte[] body, string contentType = "application/vnd.masstransit+json")
+    {
+        await using var channel = await _connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var properties = new BasicProperties { ContentType = contentType, Persistent = true, MessageId = Guid.NewGuid().ToString() };
+        await channel.BasicPublishAsync(exchange, "", mandatory: false, properties, body, TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
+}
