@@ -2,7 +2,8 @@ namespace HealthEvents.Contracts;
 
 /// <summary>
 /// Event (and the reply to a request client): a check finished, from Meta or from a stored
-/// snapshot younger than the request's <c>MaxAge</c>. Published for every finished check.
+/// snapshot younger than the request's <c>MaxAge</c>. Published for every finished check, with the
+/// MassTransit <c>InitiatorId</c> header set to the request's MessageId.
 /// </summary>
 public sealed record HealthCheckCompleted
 {

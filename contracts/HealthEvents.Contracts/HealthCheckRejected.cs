@@ -2,7 +2,8 @@ namespace HealthEvents.Contracts;
 
 /// <summary>
 /// Event (and the reply to a request client): a request could not be answered. Invalid and
-/// denied requests never reach Meta. Never carries an access token.
+/// denied requests never reach Meta. Never carries an access token. Published with the MassTransit
+/// <c>InitiatorId</c> header set to the request's MessageId.
 /// </summary>
 public sealed record HealthCheckRejected
 {

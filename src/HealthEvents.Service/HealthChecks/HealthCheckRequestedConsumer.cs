@@ -30,7 +30,7 @@ public sealed class HealthCheckRequestedConsumer(
         if (outcome.Rejected is { } rejected)
         {
             logger.LogWarning("Check of {WabaId} rejected: {Reason} ({Detail})", request.WabaId, rejected.Reason, rejected.Detail);
-            await context.Publish(rejected, context.CancellationToken);
+            await context.Publish(rejected, FromRequest<HealthCheckRejected>(context), context.CancellationToken);
             await ReplyAsync(context, rejected);
             return;
         }
@@ -45,9 +45,13 @@ public sealed class HealthCheckRequestedConsumer(
 
         logger.LogInformation("Check completed: {CanSendMessage}, version {Version}{Cache}",
             completed.Snapshot.CanSendMessage, completed.Version, completed.FromCache ? " (from store)" : "");
-        await context.Publish(completed, context.CancellationToken);
+        await context.Publish(completed, FromRequest<HealthCheckCompleted>(context), context.CancellationToken);
         await ReplyAsync(context, completed);
     }
+
+    // Callers that publish rather than use a request client match outcomes to requests by this header.
+    private static Action<PublishContext<T>> FromRequest<T>(ConsumeContext request)
+        where T : class => p => p.InitiatorId = request.MessageId;
 
     private static async Task ReplyAsync<T>(ConsumeContext context, T reply)
         where T : class

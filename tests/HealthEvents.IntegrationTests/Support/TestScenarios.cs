@@ -62,3 +62,26 @@ public static class TestScenarios
         },
     };
 }
+
+/// <summary>Scenarios with many tenants, for throttling and crash tests.</summary>
+public static class ManyTenants
+{
+    public static string Tenant(int i) => $"t{i:00}";
+
+    public static string Waba(int i) => (300000000000000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string Phone(int i, int p) => (400000000000000 + (i * 100) + p).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string Display(int i, int p) => $"+1 555 {i:000} {p:0000}";
+
+    public static Scenario Create(int tenants, int phonesEach) => new()
+    {
+        Tokens = [.. Enumerable.Range(1, tenants).Select(i => new ScenarioToken { Name = Tenant(i), Token = $"token-{Tenant(i)}-{Guid.NewGuid():N}", WabaIds = [Waba(i)] })],
+        Wabas = [.. Enumerable.Range(1, tenants).Select(i => new ScenarioWaba
+        {
+            Id = Waba(i), BusinessId = (500000000000000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture), AppId = "634974688087057",
+            PhoneNumbers = [.. Enumerable.Range(1, phonesEach).Select(p => new ScenarioPhoneNumber { Id = Phone(i, p), DisplayPhoneNumber = Display(i, p) })],
+        })],
+        Latency = new LatencySettings { MinMs = 5, MaxMs = 25 },
+    };
+}

@@ -1,0 +1,74 @@
+using HealthEvents.Contracts;
+using HealthEvents.GraphSimulator.Scenarios;
+using HealthEvents.GraphSimulator.Simulation;
+using HealthEvents.IntegrationTests.Support;
+using MassTransit;
+
+namespace HealthEvents.IntegrationTests.Service;
+
+/// <summary>BRIEF §5: no tenant ever exceeds its budget in any one-second window, counted by the Graph side.</summary>
+public class TenantBudgetTests
+{
+    private const int Tenants = 20;
+    private const int WabaChecksEach = 10;
+    private const int PhonesEach = 4;
+
+    [Fact]
+    public async Task Twenty_tenants_with_backlogs_never_exceed_five_calls_in_any_second()
+    {
+        var scenario = ManyTenants.Create(Tenants, PhonesEach);
+        // The simulator enforces Meta-like limits too: any call over 5/s per token would be refused and logged as such.
+        scenario.RateLimits = new RateLimitSettings { PerTokenPerSecond = 5 };
+        await using var h = await ServiceHarness.StartAsync(scenario);
+
+        var requests = new List<HealthCheckRequested>();
+        for (var round = 0; round < WabaChecksEach + PhonesEach; round++)
+        {
+            for (var t = 1; t <= Tenants; t++)
+            {
+                requests.Add(round < WabaChecksEach
+                    ? new HealthCheckRequested { CustSpaceId = ManyTenants.Tenant(t), NodeType = NodeTypes.Waba, WabaId = ManyTenants.Waba(t), RequestedAt = DateTimeOffset.UtcNow }
+                    : new HealthCheckRequested
+                    {
+                        CustSpaceId = ManyTenants.Tenant(t), NodeType = NodeTypes.Phone, WabaId = ManyTenants.Waba(t),
+                        PhoneNumber = ManyTenants.Display(t, round - WabaChecksEach + 1), RequestedAt = DateTimeOffset.UtcNow,
+                    });
+            }
+        }
+
+        await h.Bus.PublishBatch(requests, TestContext.Current.CancellationToken);
+        await Eventually.TrueAsync(() => h.PublishedNow<HealthCheckCompleted>().Count == requests.Count, TimeSpan.FromSeconds(120), "every check to complete");
+
+        var calls = h.Simulator.State.Calls;
+        Assert.Equal(Tenants * (WabaChecksEach + PhonesEach + 1), calls.Count); // + one phone_numbers listing per tenant
+        Assert.DoesNotContain(calls, c => c.Outcome.StartsWith("rate-limited", StringComparison.Ordinal));
+        foreach (var tenant in calls.GroupBy(c => c.TokenName))
+        {
+            Assert.True(MaxInAnyWindow(tenant.Select(c => c.At).Order().ToList(), TimeSpan.FromSeconds(1)) <= 5,
+                $"{tenant.Key} exceeded 5 calls in a one-second window");
+        }
+
+        // Processed in parallel: every tenant had started before any tenant finished.
+        var firstCalls = calls.GroupBy(c => c.TokenName).Select(g => g.Min(c => c.At)).ToList();
+        var lastCalls = calls.GroupBy(c => c.TokenName).Select(g => g.Max(c => c.At)).ToList();
+        Assert.True(firstCalls.Max() < lastCalls.Min(), "tenants were processed one after another, not in parallel");
+    }
+
+    /// <summary>The most calls that fall in any half-open window [t, t + window).</summary>
+    internal static int MaxInAnyWindow(IReadOnlyList<DateTimeOffset> sorted, TimeSpan window)
+    {
+        var max = 0;
+        var start = 0;
+        for (var end = 0; end < sorted.Count; end++)
+        {
+            while (sorted[end] - sorted[start] >= window)
+            {
+                start++;
+            }
+
+            max = Math.Max(max, end - start + 1);
+        }
+
+        return max;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace HealthEvents.IntegrationTests.Support;
+
+/// <summary>The real service binary in its own process, configured through environment variables, so a test can kill it.</summary>
+public sealed class ServiceProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output;
+
+    private ServiceProcess(Process process, ConcurrentQueue<string> output)
+    {
+        _process = process;
+        _output = output;
+    }
+
+    /// <summary>The last lines the service wrote, for failure messages.</summary>
+    public string Output => string.Join(Environment.NewLine, _output);
+
+    public static ServiceProcess Start(IDictionary<string, string> settings, string workingDirectory)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "HealthEvents.Service.dll"));
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(start)!;
+        var output = new ConcurrentQueue<string>();
+        void Keep(object? sender, DataReceivedEventArgs e)
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            output.Enqueue(e.Data);
+            while (output.Count > 200 && output.TryDequeue(out _))
+            {
+            }
+        }
+
+        process.OutputDataReceived += Keep;
+        process.ErrorDataReceived += Keep;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new ServiceProcess(process, output);
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>SIGKILL: no graceful shutdown, in-flight messages stay unacknowledged.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            Kill();
+        }
+
+        _process.Dispose();
+    }
+}
