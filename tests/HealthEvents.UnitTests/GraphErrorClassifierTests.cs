@@ -1,0 +1,58 @@
+using System.Net;
+using HealthEvents.Graph.Errors;
+
+namespace HealthEvents.UnitTests;
+
+public class GraphErrorClassifierTests
+{
+    private const string Secret = "EAAG-canary-token";
+
+    private static GraphApiException Classify(HttpStatusCode status, string body) =>
+        GraphErrorClassifier.Classify(status, body, null, TimeSpan.FromSeconds(60), s => s.Replace(Secret, "***", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData(190, null, GraphPermanentReason.InvalidToken)]
+    [InlineData(102, null, GraphPermanentReason.InvalidToken)]
+    [InlineData(10, null, GraphPermanentReason.PermissionDenied)]
+    [InlineData(200, null, GraphPermanentReason.PermissionDenied)]
+    [InlineData(294, null, GraphPermanentReason.PermissionDenied)]
+    [InlineData(100, 33, GraphPermanentReason.UnknownNode)]
+    [InlineData(803, null, GraphPermanentReason.UnknownNode)]
+    [InlineData(100, null, GraphPermanentReason.InvalidRequest)]
+    public void Permanent_codes_are_typed(int code, int? subcode, GraphPermanentReason reason)
+    {
+        var sub = subcode is null ? "" : $",\"error_subcode\":{subcode}";
+        var ex = Assert.IsType<GraphPermanentException>(Classify(HttpStatusCode.BadRequest, $$$"""{"error":{"message":"m","code":{{{code}}}{{{sub}}},"fbtrace_id":"T"}}"""));
+        Assert.Equal(reason, ex.Reason);
+        Assert.Equal("T", ex.Details.FbTraceId);
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(17)]
+    [InlineData(32)]
+    [InlineData(613)]
+    [InlineData(80007)]
+    [InlineData(130429)]
+    public void Throttling_codes_are_throttled_with_the_default_backoff_when_meta_gives_no_time(int code)
+    {
+        var ex = Assert.IsType<GraphThrottledException>(Classify(HttpStatusCode.BadRequest, $$$"""{"error":{"message":"slow down","code":{{{code}}}}}"""));
+        Assert.Equal(TimeSpan.FromSeconds(60), ex.RetryAfter);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.InternalServerError, """{"error":{"message":"x","code":2}}""")]
+    [InlineData(HttpStatusCode.BadRequest, """{"error":{"message":"x","code":1}}""")]
+    [InlineData(HttpStatusCode.BadRequest, """{"error":{"message":"x","code":100,"is_transient":true}}""")]
+    [InlineData(HttpStatusCode.BadGateway, "<html>bad gateway</html>")]
+    public void Server_errors_and_metas_transient_codes_are_transient(HttpStatusCode status, string body) =>
+        Assert.IsType<GraphTransientException>(Classify(status, body));
+
+    [Fact]
+    public void A_token_echoed_by_the_upstream_never_reaches_the_exception()
+    {
+        var ex = Classify(HttpStatusCode.BadRequest, $$$"""{"error":{"message":"Invalid token {{{Secret}}}","code":190}}""");
+        Assert.DoesNotContain(Secret, ex.ToString(), StringComparison.Ordinal);
+        Assert.Contains("***", ex.Message, StringComparison.Ordinal);
+    }
+}

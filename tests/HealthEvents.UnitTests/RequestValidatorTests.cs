@@ -1,0 +1,64 @@
+using HealthEvents.Contracts;
+using HealthEvents.Service.HealthChecks;
+
+namespace HealthEvents.UnitTests;
+
+public class RequestValidatorTests
+{
+    private static readonly HealthCheckRequested Waba = new() { CustSpaceId = "cs-1", NodeType = NodeTypes.Waba, WabaId = "102290129340398" };
+
+    public static TheoryData<HealthCheckRequested, string> Invalid() => new()
+    {
+        { Waba with { CustSpaceId = "" }, "CustSpaceId" },
+        { Waba with { CustSpaceId = "has space" }, "CustSpaceId" },
+        { Waba with { CustSpaceId = new string('a', 65) }, "CustSpaceId" },
+        { Waba with { NodeType = "WABA" }, "NodeType" },
+        { Waba with { NodeType = "flow" }, "NodeType" },
+        { Waba with { WabaId = null }, "WabaId" },
+        { Waba with { WabaId = "12/34" }, "WabaId" },
+        { Waba with { MaxAge = TimeSpan.FromSeconds(-1) }, "MaxAge" },
+        { Waba with { NodeType = NodeTypes.Phone }, "exactly one" },
+        { Waba with { NodeType = NodeTypes.Phone, PhoneNumber = "+1 555 0100 01", PhoneNumberId = "1" }, "exactly one" },
+        { Waba with { NodeType = NodeTypes.Phone, PhoneNumberId = "abc" }, "PhoneNumberId" },
+        { Waba with { NodeType = NodeTypes.Phone, PhoneNumber = "'; DROP TABLE" }, "PhoneNumber" },
+        { Waba with { NodeType = NodeTypes.Template }, "TemplateId" },
+        { Waba with { NodeType = NodeTypes.Template, TemplateCode = "order_update" }, "Language" },
+        { Waba with { NodeType = NodeTypes.Template, TemplateCode = "x", Language = "en/../../" }, "Language" },
+        { Waba with { NodeType = NodeTypes.Template, TemplateCode = new string('x', 513), Language = "en" }, "TemplateCode" },
+        { Waba with { NodeType = NodeTypes.Template, TemplateCode = "a\u0000b", Language = "en" }, "TemplateCode" },
+        { Waba with { NodeType = NodeTypes.Template, TemplateId = "9x" }, "TemplateId" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void Invalid_requests_are_rejected_naming_the_field(HealthCheckRequested request, string mentions)
+    {
+        var rejection = RequestValidator.Validate(request, 300);
+
+        Assert.NotNull(rejection);
+        Assert.Equal(RejectionReasons.Invalid, rejection.Reason);
+        Assert.Contains(mentions, rejection.Detail, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<HealthCheckRequested> Valid() => new()
+    {
+        Waba,
+        Waba with { MaxAge = TimeSpan.FromMinutes(5) },
+        Waba with { NodeType = NodeTypes.Phone, PhoneNumber = "+86 138-0000-0001" },
+        Waba with { NodeType = NodeTypes.Phone, PhoneNumberId = "106540352242922" },
+        Waba with { NodeType = NodeTypes.Template, TemplateCode = "order_update", Language = "pt_BR" },
+        Waba with { NodeType = NodeTypes.Template, TemplateId = "2632273056924580" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Valid))]
+    public void Well_formed_requests_pass(HealthCheckRequested request) => Assert.Null(RequestValidator.Validate(request, 300));
+
+    [Fact]
+    public void An_oversized_message_is_rejected_whatever_it_says()
+    {
+        var rejection = RequestValidator.Validate(Waba, RequestValidator.MaxMessageBytes + 1);
+        Assert.Equal(RejectionReasons.Invalid, rejection!.Reason);
+        Assert.Contains("bytes", rejection.Detail, StringComparison.Ordinal);
+    }
+}
