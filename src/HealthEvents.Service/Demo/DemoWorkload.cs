@@ -21,11 +21,20 @@ public static class DemoWorkload
                 requests.Add(new() { CustSpaceId = token.Name, NodeType = NodeTypes.Waba, WabaId = waba.Id, RequestedAt = now });
                 requests.AddRange(waba.PhoneNumbers.Select(p => new HealthCheckRequested
                 {
-                    CustSpaceId = token.Name, NodeType = NodeTypes.Phone, WabaId = waba.Id, PhoneNumber = p.DisplayPhoneNumber, RequestedAt = now,
+                    CustSpaceId = token.Name,
+                    NodeType = NodeTypes.Phone,
+                    WabaId = waba.Id,
+                    PhoneNumber = p.DisplayPhoneNumber,
+                    RequestedAt = now,
                 }));
                 requests.AddRange(waba.Templates.Select(t => new HealthCheckRequested
                 {
-                    CustSpaceId = token.Name, NodeType = NodeTypes.Template, WabaId = waba.Id, TemplateCode = t.Name, Language = t.Language, RequestedAt = now,
+                    CustSpaceId = token.Name,
+                    NodeType = NodeTypes.Template,
+                    WabaId = waba.Id,
+                    TemplateCode = t.Name,
+                    Language = t.Language,
+                    RequestedAt = now,
                 }));
             }
         }

@@ -139,8 +139,11 @@ public class CrashRecoveryTests
                 {
                     yield return new HealthCheckRequested
                     {
-                        CustSpaceId = ManyTenants.Tenant(t), NodeType = NodeTypes.Phone, WabaId = ManyTenants.Waba(t),
-                        PhoneNumberId = ManyTenants.Phone(t, p), RequestedAt = DateTimeOffset.UtcNow,
+                        CustSpaceId = ManyTenants.Tenant(t),
+                        NodeType = NodeTypes.Phone,
+                        WabaId = ManyTenants.Waba(t),
+                        PhoneNumberId = ManyTenants.Phone(t, p),
+                        RequestedAt = DateTimeOffset.UtcNow,
                     };
                 }
             }
@@ -200,7 +203,10 @@ public class CrashRecoveryTests
             _changes.GroupBy(c => (c.CustSpaceId, c.NodeType, c.NodeId, c.Version))
                 .All(g => g.Select(c => SnapshotComparer.Fingerprint(new HealthSnapshot
                 {
-                    CanSendMessage = c.Current, ReportedCanSendMessage = c.Current, Entities = c.Entities, CheckedAt = c.CheckedAt,
+                    CanSendMessage = c.Current,
+                    ReportedCanSendMessage = c.Current,
+                    Entities = c.Entities,
+                    CheckedAt = c.CheckedAt,
                 })).Distinct().Count() == 1);
     }
 }

@@ -63,11 +63,20 @@ public class HealthCheckConsumerTests
 
         await h.PublishAsync(new HealthCheckRequested
         {
-            CustSpaceId = "alpha", NodeType = NodeTypes.Phone, WabaId = AlphaWaba, PhoneNumber = "15550100001", RequestedAt = DateTimeOffset.UtcNow,
+            CustSpaceId = "alpha",
+            NodeType = NodeTypes.Phone,
+            WabaId = AlphaWaba,
+            PhoneNumber = "15550100001",
+            RequestedAt = DateTimeOffset.UtcNow,
         });
         await h.PublishAsync(new HealthCheckRequested
         {
-            CustSpaceId = "alpha", NodeType = NodeTypes.Template, WabaId = AlphaWaba, TemplateCode = "order_update", Language = "en", RequestedAt = DateTimeOffset.UtcNow,
+            CustSpaceId = "alpha",
+            NodeType = NodeTypes.Template,
+            WabaId = AlphaWaba,
+            TemplateCode = "order_update",
+            Language = "en",
+            RequestedAt = DateTimeOffset.UtcNow,
         });
         var phone = await h.WaitForAsync<HealthStatusChanged>(e => e.NodeType == NodeTypes.Phone);
         var template = await h.WaitForAsync<HealthStatusChanged>(e => e.NodeType == NodeTypes.Template);
@@ -126,7 +135,11 @@ public class HealthCheckConsumerTests
 
         await h.PublishAsync(new HealthCheckRequested
         {
-            CustSpaceId = "alpha", NodeType = NodeTypes.Phone, WabaId = AlphaWaba, PhoneNumberId = BetaPhone, RequestedAt = DateTimeOffset.UtcNow,
+            CustSpaceId = "alpha",
+            NodeType = NodeTypes.Phone,
+            WabaId = AlphaWaba,
+            PhoneNumberId = BetaPhone,
+            RequestedAt = DateTimeOffset.UtcNow,
         });
         var rejected = await h.WaitForAsync<HealthCheckRejected>(_ => true);
 

@@ -49,8 +49,12 @@ public class MalformedMessageTests
 
         await broker.PublishRawAsync(Queue, Envelope(new
         {
-            custSpaceId = "alpha", nodeType = "template", wabaId = AlphaWaba,
-            templateCode = new string('x', 200_000), language = "en", requestedAt = DateTimeOffset.UtcNow,
+            custSpaceId = "alpha",
+            nodeType = "template",
+            wabaId = AlphaWaba,
+            templateCode = new string('x', 200_000),
+            language = "en",
+            requestedAt = DateTimeOffset.UtcNow,
         }));
         await broker.PublishRawAsync(Queue, Envelope(ValidWaba("beta", BetaWaba)));
 

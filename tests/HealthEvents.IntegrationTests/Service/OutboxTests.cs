@@ -21,13 +21,21 @@ public class OutboxTests
         var checkedAt = DateTimeOffset.UtcNow.AddMinutes(-1);
         var snapshot = new HealthSnapshot
         {
-            CanSendMessage = "BLOCKED", ReportedCanSendMessage = "BLOCKED", CheckedAt = checkedAt,
+            CanSendMessage = "BLOCKED",
+            ReportedCanSendMessage = "BLOCKED",
+            CheckedAt = checkedAt,
             Entities = [new HealthEntity { EntityType = "WABA", Id = AlphaWaba, CanSendMessage = "BLOCKED" }],
         };
         var change = new HealthStatusChanged
         {
-            CustSpaceId = key.CustSpaceId, NodeType = key.NodeType, NodeId = key.NodeId, WabaId = AlphaWaba,
-            Current = "BLOCKED", Entities = snapshot.Entities, CheckedAt = checkedAt, Version = 1,
+            CustSpaceId = key.CustSpaceId,
+            NodeType = key.NodeType,
+            NodeId = key.NodeId,
+            WabaId = AlphaWaba,
+            Current = "BLOCKED",
+            Entities = snapshot.Entities,
+            CheckedAt = checkedAt,
+            Version = 1,
         };
 
         // What a process that died right after storing leaves behind.

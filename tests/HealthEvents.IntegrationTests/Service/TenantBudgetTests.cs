@@ -30,8 +30,11 @@ public class TenantBudgetTests
                     ? new HealthCheckRequested { CustSpaceId = ManyTenants.Tenant(t), NodeType = NodeTypes.Waba, WabaId = ManyTenants.Waba(t), RequestedAt = DateTimeOffset.UtcNow }
                     : new HealthCheckRequested
                     {
-                        CustSpaceId = ManyTenants.Tenant(t), NodeType = NodeTypes.Phone, WabaId = ManyTenants.Waba(t),
-                        PhoneNumber = ManyTenants.Display(t, round - WabaChecksEach + 1), RequestedAt = DateTimeOffset.UtcNow,
+                        CustSpaceId = ManyTenants.Tenant(t),
+                        NodeType = NodeTypes.Phone,
+                        WabaId = ManyTenants.Waba(t),
+                        PhoneNumber = ManyTenants.Display(t, round - WabaChecksEach + 1),
+                        RequestedAt = DateTimeOffset.UtcNow,
                     });
             }
         }

@@ -43,10 +43,17 @@ public abstract class HealthStoreContract
         var snapshot = Snapshot(status, at);
         var change = new HealthStatusChanged
         {
-            CustSpaceId = key.CustSpaceId, NodeType = key.NodeType, NodeId = key.NodeId,
-            WabaId = Identity.WabaId, PhoneNumber = Identity.PhoneNumber, PhoneNumberId = Identity.PhoneNumberId,
-            Previous = version == 1 ? null : "AVAILABLE", Current = status,
-            Entities = snapshot.Entities, CheckedAt = at, Version = version,
+            CustSpaceId = key.CustSpaceId,
+            NodeType = key.NodeType,
+            NodeId = key.NodeId,
+            WabaId = Identity.WabaId,
+            PhoneNumber = Identity.PhoneNumber,
+            PhoneNumberId = Identity.PhoneNumberId,
+            Previous = version == 1 ? null : "AVAILABLE",
+            Current = status,
+            Entities = snapshot.Entities,
+            CheckedAt = at,
+            Version = version,
         };
         return (new StoredSnapshot(key, Identity, snapshot, version), change);
     }
