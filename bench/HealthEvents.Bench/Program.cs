@@ -5,6 +5,7 @@ using HealthEvents.Contracts;
 using HealthEvents.GraphSimulator;
 using HealthEvents.GraphSimulator.Scenarios;
 using HealthEvents.Service.Bus;
+using HealthEvents.Service.Demo;
 using HealthEvents.Service.HealthChecks;
 using HealthEvents.Service.Logging;
 using MassTransit;
@@ -108,7 +109,7 @@ static Scenario BuildScenario(BenchOptions o) => new()
 
 static Dictionary<string, string?> Settings(BenchOptions o, Scenario scenario, Uri graph, string directory)
 {
-    var settings = new Dictionary<string, string?>
+    return new Dictionary<string, string?>(ScenarioTenants.Settings(scenario))
     {
         ["Bus:Transport"] = o.Transport,
         ["Bus:RabbitMqUri"] = o.RabbitMq,
@@ -119,13 +120,6 @@ static Dictionary<string, string?> Settings(BenchOptions o, Scenario scenario, U
         ["Tenants:Defaults:MaxConcurrency"] = o.Concurrency.ToString(CultureInfo.InvariantCulture),
         ["Serilog:MinimumLevel:Default"] = "Warning",
     };
-    foreach (var token in scenario.Tokens)
-    {
-        settings[$"Tenants:Spaces:{token.Name}:AccessToken"] = token.Token;
-        settings[$"Tenants:Spaces:{token.Name}:WabaIds:0"] = token.WabaIds[0];
-    }
-
-    return settings;
 }
 
 static int MaxInAnyWindow(IReadOnlyList<DateTimeOffset> sorted, TimeSpan window)

@@ -89,9 +89,8 @@ public static class DemoRunner
         return 0;
     }
 
-    private static Dictionary<string, string?> Settings(Scenario scenario, Uri graph, string database)
-    {
-        var settings = new Dictionary<string, string?>
+    private static Dictionary<string, string?> Settings(Scenario scenario, Uri graph, string database) =>
+        new(ScenarioTenants.Settings(scenario))
         {
             ["Bus:Transport"] = "InMemory",
             ["Storage:Provider"] = "Sqlite",
@@ -99,17 +98,6 @@ public static class DemoRunner
             ["GraphApi:BaseUrl"] = graph.ToString(),
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
-        foreach (var token in scenario.Tokens)
-        {
-            settings[$"Tenants:Spaces:{token.Name}:AccessToken"] = token.Token;
-            for (var i = 0; i < token.WabaIds.Count; i++)
-            {
-                settings[$"Tenants:Spaces:{token.Name}:WabaIds:{i}"] = token.WabaIds[i];
-            }
-        }
-
-        return settings;
-    }
 
     /// <summary>Collects outcomes as they arrive and prints them.</summary>
     private sealed class DemoBoard

@@ -53,12 +53,12 @@ public sealed class HealthCheckProcessor(
                 && await store.GetAsync(key, cancellationToken) is { } cached
                 && time.GetUtcNow() - cached.Snapshot.CheckedAt <= maxAge)
             {
-                return CheckOutcome.Done(Completed(cached, fromCache: true), null);
+                return CheckOutcome.Done(OutcomeEvents.Completed(cached, fromCache: true), null);
             }
 
             var snapshot = await graph.GetHealthStatusAsync(key.NodeId, GraphCaller.For(tenant), cancellationToken);
             var recorded = await recorder.RecordAsync(key, resolution.Identity!, snapshot, cancellationToken);
-            return CheckOutcome.Done(Completed(recorded.Stored, fromCache: false), recorded.Change);
+            return CheckOutcome.Done(OutcomeEvents.Completed(recorded.Stored, fromCache: false), recorded.Change);
         }
         catch (GraphPermanentException ex)
         {
@@ -72,18 +72,4 @@ public sealed class HealthCheckProcessor(
                 $"Meta is throttling this customer space: {ex.Message}", ex.Details.Code, ex.Details.Subcode, ex.RetryAfter));
         }
     }
-
-    private static HealthCheckCompleted Completed(StoredSnapshot stored, bool fromCache) => new()
-    {
-        CustSpaceId = stored.Key.CustSpaceId,
-        NodeType = stored.Key.NodeType,
-        NodeId = stored.Key.NodeId,
-        WabaId = stored.Identity.WabaId,
-        PhoneNumber = stored.Identity.PhoneNumber,
-        TemplateCode = stored.Identity.TemplateCode,
-        Language = stored.Identity.Language,
-        Snapshot = stored.Snapshot,
-        FromCache = fromCache,
-        Version = stored.Version,
-    };
 }

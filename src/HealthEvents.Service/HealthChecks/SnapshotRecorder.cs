@@ -36,7 +36,7 @@ public sealed class SnapshotRecorder(IHealthStore store)
             }
 
             var next = new StoredSnapshot(key, identity, fresh, (stored?.Version ?? 0) + 1);
-            var change = ChangeEvent(next, stored);
+            var change = OutcomeEvents.Changed(next, stored);
             if (await store.SaveChangeAsync(next, change, cancellationToken) == SaveResult.Saved)
             {
                 return new Recorded(next, change);
@@ -45,25 +45,6 @@ public sealed class SnapshotRecorder(IHealthStore store)
 
         throw new StoreConflictException(key);
     }
-
-    private static HealthStatusChanged ChangeEvent(StoredSnapshot next, StoredSnapshot? previous) => new()
-    {
-        CustSpaceId = next.Key.CustSpaceId,
-        NodeType = next.Key.NodeType,
-        NodeId = next.Key.NodeId,
-        WabaId = next.Identity.WabaId,
-        PhoneNumber = next.Identity.PhoneNumber,
-        PhoneNumberId = next.Identity.PhoneNumberId,
-        TemplateCode = next.Identity.TemplateCode,
-        TemplateId = next.Identity.TemplateId,
-        Language = next.Identity.Language,
-        Previous = previous?.Snapshot.CanSendMessage,
-        Current = next.Snapshot.CanSendMessage,
-        Entities = next.Snapshot.Entities,
-        PreviousEntities = previous?.Snapshot.Entities ?? [],
-        CheckedAt = next.Snapshot.CheckedAt,
-        Version = next.Version,
-    };
 }
 
 /// <summary>What was stored, and the change event when it was a change.</summary>

@@ -5,6 +5,7 @@ using HealthEvents.GraphSimulator;
 using HealthEvents.GraphSimulator.Scenarios;
 using HealthEvents.IntegrationTests.Support;
 using HealthEvents.Service.Bus;
+using HealthEvents.Service.Demo;
 using HealthEvents.Storage.Sqlite;
 using MassTransit;
 
@@ -150,9 +151,9 @@ public class CrashRecoveryTests
         }
     }
 
-    private static Dictionary<string, string> Settings(Uri broker, Uri graph, string database, Scenario scenario)
+    private static Dictionary<string, string?> Settings(Uri broker, Uri graph, string database, Scenario scenario)
     {
-        var settings = new Dictionary<string, string>
+        var settings = new Dictionary<string, string?>(ScenarioTenants.Settings(scenario))
         {
             ["Bus:Transport"] = "RabbitMq",
             ["Bus:RabbitMqUri"] = broker.ToString(),
@@ -162,12 +163,6 @@ public class CrashRecoveryTests
             ["HealthChecks:OutboxSweepGrace"] = "00:00:02",
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
-        foreach (var token in scenario.Tokens)
-        {
-            settings[$"Tenants:Spaces:{token.Name}:AccessToken"] = token.Token;
-            settings[$"Tenants:Spaces:{token.Name}:WabaIds:0"] = token.WabaIds[0];
-        }
-
         return settings;
     }
 

@@ -2,6 +2,7 @@ using HealthEvents.Contracts;
 using HealthEvents.GraphSimulator;
 using HealthEvents.GraphSimulator.Scenarios;
 using HealthEvents.Service.Bus;
+using HealthEvents.Service.Demo;
 using HealthEvents.Service.HealthChecks;
 using HealthEvents.Storage;
 using MassTransit;
@@ -52,7 +53,7 @@ public sealed class ServiceHarness : IAsyncDisposable
         var simulator = await GraphSimulatorHost.StartAsync(scenario);
         var directory = Path.Combine(Path.GetTempPath(), "healthevents-tests", Guid.NewGuid().ToString("N"));
 
-        var values = new Dictionary<string, string?>
+        var values = new Dictionary<string, string?>(ScenarioTenants.Settings(scenario))
         {
             ["Bus:Transport"] = "RabbitMq",
             ["Bus:RabbitMqUri"] = vhost.Address.ToString(),
@@ -64,15 +65,6 @@ public sealed class ServiceHarness : IAsyncDisposable
             ["GraphApi:AttemptTimeout"] = "00:00:02",
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
-        foreach (var token in scenario.Tokens)
-        {
-            values[$"Tenants:Spaces:{token.Name}:AccessToken"] = token.Token;
-            for (var i = 0; i < token.WabaIds.Count; i++)
-            {
-                values[$"Tenants:Spaces:{token.Name}:WabaIds:{i}"] = token.WabaIds[i];
-            }
-        }
-
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             values[key] = value;

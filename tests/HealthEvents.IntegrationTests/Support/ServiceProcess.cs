@@ -18,7 +18,7 @@ public sealed class ServiceProcess : IDisposable
     /// <summary>The last lines the service wrote, for failure messages.</summary>
     public string Output => string.Join(Environment.NewLine, _output);
 
-    public static ServiceProcess Start(IDictionary<string, string> settings, string workingDirectory)
+    public static ServiceProcess Start(IDictionary<string, string?> settings, string workingDirectory)
     {
         var start = new ProcessStartInfo("dotnet")
         {
