@@ -21,6 +21,7 @@ public static class BusRegistration
             o.StopTimeout = TimeSpan.FromSeconds(30);
         });
         builder.Services.AddHostedService<OutboxSweeper>();
+        builder.Services.AddHostedService<StartupReport>();
         return builder;
     }
 

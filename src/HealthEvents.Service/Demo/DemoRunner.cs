@@ -32,7 +32,7 @@ public static class DemoRunner
             File.Delete(file);
         }
 
-        var builder = Host.CreateApplicationBuilder([]);
+        var builder = HealthEventsHost.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(Settings(scenario, simulator.BaseAddress, database));
         builder.AddHealthEventsLogging();
         builder.AddHealthChecks();

@@ -22,6 +22,8 @@ public sealed class HealthCheckRequestedConsumer(
             ["CustSpaceId"] = request.CustSpaceId,
             ["NodeType"] = request.NodeType,
             ["WabaId"] = request.WabaId,
+            // The best id known before resolution; replaced by the resolved one below.
+            ["NodeId"] = request.PhoneNumberId ?? request.TemplateId ?? (request.NodeType == NodeTypes.Waba ? request.WabaId : null),
             ["MessageId"] = context.MessageId,
         });
 

@@ -25,8 +25,9 @@ public sealed class ServiceHarness : IAsyncDisposable
     private readonly BrokerVirtualHost _vhost;
     private readonly string _directory;
 
-    private ServiceHarness(IHost host, BrokerVirtualHost vhost, GraphSimulatorHost simulator, string directory)
+    private ServiceHarness(IHost host, BrokerVirtualHost vhost, GraphSimulatorHost simulator, string directory, CapturingLoggerProvider logs)
     {
+        Logs = logs;
         _host = host;
         _vhost = vhost;
         _directory = directory;
@@ -35,6 +36,11 @@ public sealed class ServiceHarness : IAsyncDisposable
     }
 
     public ITestHarness Harness { get; }
+
+    /// <summary>Every line the service logged, at every level.</summary>
+    public CapturingLoggerProvider Logs { get; }
+
+    public string DatabasePath => Path.Combine(_directory, "store.db");
 
     public GraphSimulatorHost Simulator { get; }
 
@@ -72,14 +78,15 @@ public sealed class ServiceHarness : IAsyncDisposable
 
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(values);
-        builder.Logging.ClearProviders();
+        var logs = new CapturingLoggerProvider();
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         builder.AddHealthChecks();
         builder.Services.AddHealthEventsBusOptions();
         builder.Services.AddMassTransitTestHarness(x => BusRegistration.ConfigureBus(x, "RabbitMq"));
         builder.Services.AddHostedService<OutboxSweeper>();
         var host = builder.Build();
         await host.StartAsync();
-        return new ServiceHarness(host, vhost, simulator, directory);
+        return new ServiceHarness(host, vhost, simulator, directory, logs);
     }
 
     public Task PublishAsync(HealthCheckRequested request) => Bus.Publish(request, TestContext.Current.CancellationToken);
