@@ -106,12 +106,29 @@ public sealed class HealthTransition
     public required NodeHealth Health { get; set; }
 }
 
-/// <summary>Each answer is delayed by a uniformly drawn time in [Min, Max] milliseconds.</summary>
+/// <summary>
+/// How long answers take: uniformly drawn in [Min, Max] milliseconds, except a share
+/// (<see cref="SlowProbability"/>) that takes <see cref="SlowMs"/>, like Meta's slow tail.
+/// </summary>
 public sealed class LatencySettings
 {
     public int MinMs { get; set; }
 
     public int MaxMs { get; set; }
+
+    public double SlowProbability { get; set; }
+
+    public int SlowMs { get; set; }
+
+    public TimeSpan Draw()
+    {
+        if (SlowProbability > 0 && Random.Shared.NextDouble() < SlowProbability)
+        {
+            return TimeSpan.FromMilliseconds(SlowMs);
+        }
+
+        return TimeSpan.FromMilliseconds(MaxMs > MinMs ? Random.Shared.Next(MinMs, MaxMs + 1) : MinMs);
+    }
 }
 
 /// <summary>Meta-like limits over a sliding one-second window; 0 turns a limit off.</summary>

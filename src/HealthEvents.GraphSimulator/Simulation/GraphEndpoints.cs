@@ -43,10 +43,9 @@ public static partial class GraphEndpoints
         var (verdict, arrivedAt) = state.Admit(tokenName, node?.Waba.Id);
         var call = new CallContext(http, state, arrivedAt, tokenName, path, node?.Waba.Id);
 
-        var latency = state.Scenario.Latency;
-        if (latency.MaxMs > 0)
+        if (state.Scenario.Latency.Draw() is { Ticks: > 0 } latency)
         {
-            await Task.Delay(Random.Shared.Next(latency.MinMs, Math.Max(latency.MinMs, latency.MaxMs) + 1), http.RequestAborted);
+            await Task.Delay(latency, http.RequestAborted);
         }
 
         if (!VersionPattern().IsMatch(version))

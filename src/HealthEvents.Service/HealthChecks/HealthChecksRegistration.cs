@@ -25,7 +25,8 @@ public static class HealthChecksRegistration
             .BindConfiguration(HealthChecksOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton<NodeResolver>();
+        // Scoped: it holds the typed Graph HttpClient, whose handlers the factory must be free to rotate.
+        services.AddScoped<NodeResolver>();
         services.AddSingleton<SnapshotRecorder>();
         services.AddSingleton<ChangePublisher>();
         services.AddScoped<HealthCheckProcessor>();

@@ -187,6 +187,21 @@ public class GraphSimulatorTests
     }
 
     [Fact]
+    public async Task Latency_has_a_configurable_slow_tail()
+    {
+        var scenario = TwoTenants();
+        scenario.Latency = new LatencySettings { MinMs = 0, MaxMs = 0, SlowProbability = 1, SlowMs = 300 };
+        await using var sim = await GraphSimulatorHost.StartAsync(scenario);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await GetAsync(sim, $"/v21.0/{AlphaWaba}?fields=health_status");
+
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(300), $"answered after {clock.ElapsedMilliseconds} ms");
+        Assert.Equal(TimeSpan.Zero, new LatencySettings().Draw());
+        Assert.InRange(new LatencySettings { MinMs = 5, MaxMs = 9 }.Draw(), TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(9));
+    }
+
+    [Fact]
     public void The_sample_scenario_loads()
     {
         var scenario = Scenario.Load(Path.Combine(AppContext.BaseDirectory, "scenarios", "sample.json"));
