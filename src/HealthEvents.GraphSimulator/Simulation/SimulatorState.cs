@@ -47,8 +47,6 @@ public sealed class SimulatorState
 
     public Scenario Scenario => _scenario;
 
-    public TimeProvider Time => _time;
-
     public ScenarioToken? FindToken(string? bearer) =>
         bearer is not null && _tokens.TryGetValue(bearer, out var token) ? token : null;
 
