@@ -1,0 +1,36 @@
+using HealthEvents.Contracts;
+using HealthEvents.GraphSimulator.Scenarios;
+using HealthEvents.IntegrationTests.Support;
+using static HealthEvents.IntegrationTests.Support.TestScenarios;
+
+namespace HealthEvents.IntegrationTests.Service;
+
+public class TenantConcurrencyTests
+{
+    [Fact]
+    public async Task A_tenant_never_runs_more_checks_at_once_than_its_limit_and_does_not_hold_up_others()
+    {
+        var scenario = TwoTenants();
+        scenario.Latency = new LatencySettings { MinMs = 400, MaxMs = 400 };
+        await using var h = await ServiceHarness.StartAsync(scenario, new Dictionary<string, string?>
+        {
+            ["Tenants:Spaces:alpha:MaxConcurrency"] = "1",
+            ["Tenants:Spaces:alpha:RequestsPerSecond"] = "100",
+        });
+
+        for (var i = 0; i < 4; i++)
+        {
+            await h.PublishAsync(new HealthCheckRequested { CustSpaceId = "alpha", NodeType = NodeTypes.Waba, WabaId = AlphaWaba });
+        }
+
+        await h.PublishAsync(new HealthCheckRequested { CustSpaceId = "beta", NodeType = NodeTypes.Waba, WabaId = BetaWaba });
+        await Eventually.TrueAsync(() => h.PublishedNow<HealthCheckCompleted>().Count == 5, TimeSpan.FromSeconds(30), "all checks");
+
+        var alpha = h.Simulator.State.Calls.Where(c => c.TokenName == "alpha").Select(c => c.At).Order().ToList();
+        var beta = h.Simulator.State.Calls.Single(c => c.TokenName == "beta").At;
+        Assert.Equal(4, alpha.Count);
+        // One at a time: each call starts only after the previous one's 400 ms answer.
+        Assert.All(alpha.Zip(alpha.Skip(1)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromMilliseconds(400), $"alpha calls overlapped: {(pair.Second - pair.First).TotalMilliseconds} ms apart"));
+        Assert.True(beta < alpha[^1], "beta waited behind alpha's backlog");
+    }
+}
