@@ -26,9 +26,10 @@ public class TenantConcurrencyTests
         await h.PublishAsync(new HealthCheckRequested { CustSpaceId = "beta", NodeType = NodeTypes.Waba, WabaId = BetaWaba });
         await Eventually.TrueAsync(() => h.PublishedNow<HealthCheckCompleted>().Count == 5, TimeSpan.FromSeconds(30), "all checks");
 
-        var alpha = h.Simulator.State.Calls.Where(c => c.TokenName == "alpha").Select(c => c.At).Order().ToList();
-        var beta = h.Simulator.State.Calls.Single(c => c.TokenName == "beta").At;
-        Assert.Equal(4, alpha.Count);
+        var calls = h.Simulator.State.Calls;
+        var alpha = calls.Where(c => c.TokenName == "alpha").Select(c => c.At).Order().ToList();
+        var beta = calls.Where(c => c.TokenName == "beta").Min(c => c.At);
+        Assert.True(alpha.Count == 4, "expected one call per alpha check: " + string.Join("; ", calls));
         // One at a time: each call starts only after the previous one's 400 ms answer.
         Assert.All(alpha.Zip(alpha.Skip(1)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromMilliseconds(400), $"alpha calls overlapped: {(pair.Second - pair.First).TotalMilliseconds} ms apart"));
         Assert.True(beta < alpha[^1], "beta waited behind alpha's backlog");

@@ -68,7 +68,6 @@ public sealed class ServiceHarness : IAsyncDisposable
             ["GraphApi:BaseUrl"] = simulator.BaseAddress.ToString(),
             ["GraphApi:RetryBaseDelay"] = "00:00:00.010",
             ["GraphApi:MaxRetryAttempts"] = "1",
-            ["GraphApi:AttemptTimeout"] = "00:00:02",
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
