@@ -49,15 +49,14 @@ public sealed class HealthCheckProcessor(
             }
 
             var key = new NodeKey(request.CustSpaceId, request.NodeType, resolution.NodeId!);
-            if (request.MaxAge is { } maxAge
-                && await store.GetAsync(key, cancellationToken) is { } cached
-                && time.GetUtcNow() - cached.Snapshot.CheckedAt <= maxAge)
+            var cached = request.MaxAge is null ? null : await store.GetAsync(key, cancellationToken);
+            if (cached is not null && time.GetUtcNow() - cached.Snapshot.CheckedAt <= request.MaxAge)
             {
                 return CheckOutcome.Done(OutcomeEvents.Completed(cached, fromCache: true), null);
             }
 
             var snapshot = await graph.GetHealthStatusAsync(key.NodeId, GraphCaller.For(tenant), cancellationToken);
-            var recorded = await recorder.RecordAsync(key, resolution.Identity!, snapshot, cancellationToken);
+            var recorded = await recorder.RecordAsync(key, resolution.Identity!, snapshot, cached, cancellationToken);
             return CheckOutcome.Done(OutcomeEvents.Completed(recorded.Stored, fromCache: false), recorded.Change);
         }
         catch (GraphPermanentException ex)

@@ -14,11 +14,13 @@ public sealed class SnapshotRecorder(IHealthStore store)
 {
     private const int MaxAttempts = 8;
 
-    public async Task<Recorded> RecordAsync(NodeKey key, NodeIdentity identity, HealthSnapshot fresh, CancellationToken cancellationToken)
+    // alreadyRead: the stored snapshot if the caller has just read it; it saves one read, and a
+    // write that happened in between still makes the conditional save conflict and re-read.
+    public async Task<Recorded> RecordAsync(NodeKey key, NodeIdentity identity, HealthSnapshot fresh, StoredSnapshot? alreadyRead, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var stored = await store.GetAsync(key, cancellationToken);
+            var stored = attempt == 0 && alreadyRead is not null ? alreadyRead : await store.GetAsync(key, cancellationToken);
             if (stored is not null && stored.Snapshot.CheckedAt > fresh.CheckedAt)
             {
                 return new Recorded(stored, null);
