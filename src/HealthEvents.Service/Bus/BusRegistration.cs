@@ -8,13 +8,19 @@ namespace HealthEvents.Service.Bus;
 
 public static class BusRegistration
 {
-    /// <summary>MassTransit with the check consumer, on RabbitMQ or the in-memory transport (<c>Bus:Transport</c>).</summary>
-    public static IHostApplicationBuilder AddHealthEventsBus(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// MassTransit with the check consumer, on RabbitMQ or the in-memory transport (<c>Bus:Transport</c>),
+    /// and the services that go with the bus. <paramref name="addMassTransit"/> lets tests register it
+    /// through MassTransit's test harness instead; the composition stays the same.
+    /// </summary>
+    public static IHostApplicationBuilder AddHealthEventsBus(
+        this IHostApplicationBuilder builder,
+        Action<IServiceCollection, Action<IBusRegistrationConfigurator>>? addMassTransit = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddHealthEventsBusOptions();
         var transport = builder.Configuration[$"{BusOptions.SectionName}:{nameof(BusOptions.Transport)}"] ?? "InMemory";
-        builder.Services.AddMassTransit(x => ConfigureBus(x, transport));
+        (addMassTransit ?? ((services, configure) => services.AddMassTransit(configure)))(builder.Services, x => ConfigureBus(x, transport));
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(o =>
         {
             o.WaitUntilStarted = true;
@@ -25,7 +31,7 @@ public static class BusRegistration
         return builder;
     }
 
-    public static IServiceCollection AddHealthEventsBusOptions(this IServiceCollection services)
+    private static IServiceCollection AddHealthEventsBusOptions(this IServiceCollection services)
     {
         services.AddOptions<BusOptions>()
             .BindConfiguration(BusOptions.SectionName)
@@ -36,8 +42,7 @@ public static class BusRegistration
         return services;
     }
 
-    /// <summary>The bus composition, shared by the service and the tests' MassTransit harness.</summary>
-    public static void ConfigureBus(IBusRegistrationConfigurator x, string transport)
+    private static void ConfigureBus(IBusRegistrationConfigurator x, string transport)
     {
         ArgumentNullException.ThrowIfNull(x);
         x.AddConsumer<HealthCheckRequestedConsumer, HealthCheckRequestedConsumerDefinition>();

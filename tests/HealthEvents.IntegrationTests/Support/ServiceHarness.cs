@@ -80,9 +80,7 @@ public sealed class ServiceHarness : IAsyncDisposable
         var logs = new CapturingLoggerProvider();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         builder.AddHealthChecks();
-        builder.Services.AddHealthEventsBusOptions();
-        builder.Services.AddMassTransitTestHarness(x => BusRegistration.ConfigureBus(x, "RabbitMq"));
-        builder.Services.AddHostedService<OutboxSweeper>();
+        builder.AddHealthEventsBus((services, configure) => services.AddMassTransitTestHarness(configure));
         var host = builder.Build();
         await host.StartAsync();
         return new ServiceHarness(host, vhost, simulator, directory, logs);
