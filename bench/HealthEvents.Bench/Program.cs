@@ -4,12 +4,9 @@ using System.Globalization;
 using HealthEvents.Contracts;
 using HealthEvents.GraphSimulator;
 using HealthEvents.GraphSimulator.Scenarios;
-using HealthEvents.Service.Bus;
-using HealthEvents.Service.Demo;
-using HealthEvents.Service.HealthChecks;
-using HealthEvents.Service.Logging;
+using HealthEvents.Demo;
+using HealthEvents.GraphSimulator.Simulation;
 using MassTransit;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -24,12 +21,7 @@ var scenario = BuildScenario(options);
 await using var simulator = await GraphSimulatorHost.StartAsync(scenario);
 var directory = Directory.CreateTempSubdirectory("healthevents-bench-").FullName;
 
-var builder = Host.CreateApplicationBuilder([]);
-builder.Configuration.AddInMemoryCollection(Settings(options, scenario, simulator.BaseAddress, directory));
-builder.AddHealthEventsLogging();
-builder.AddHealthChecks();
-builder.AddHealthEventsBus();
-using var host = builder.Build();
+using var host = ScenarioService.CreateBuilder(Settings(options, scenario, simulator.BaseAddress, directory)).Build();
 await host.StartAsync();
 
 var bus = host.Services.GetRequiredService<IBus>();
@@ -83,7 +75,7 @@ var elapsed = clock.Elapsed;
 await host.StopAsync();
 
 var calls = simulator.State.Calls;
-var worstWindow = calls.GroupBy(c => c.TokenName).Max(g => MaxInAnyWindow(g.Select(c => c.At).Order().ToList(), TimeSpan.FromSeconds(1)));
+var worstWindow = CallWindows.MostInAnyWindowByToken(calls, TimeSpan.FromSeconds(1)).Values.Max();
 var drain = calls.GroupBy(c => c.TokenName).Average(g => (g.Max(c => c.At) - g.Min(c => c.At)).TotalSeconds);
 var sorted = latencies.Order().ToList();
 string P(double q) => sorted.Count == 0 ? "-" : sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))].ToString("0", CultureInfo.InvariantCulture);
@@ -107,36 +99,15 @@ static Scenario BuildScenario(BenchOptions o) => new()
     Latency = new LatencySettings { MinMs = o.LatencyMin, MaxMs = o.LatencyMax },
 };
 
-static Dictionary<string, string?> Settings(BenchOptions o, Scenario scenario, Uri graph, string directory)
-{
-    return new Dictionary<string, string?>(ScenarioTenants.Settings(scenario))
+static Dictionary<string, string?> Settings(BenchOptions o, Scenario scenario, Uri graph, string directory) =>
+    ScenarioService.Settings(scenario, graph, Path.Combine(directory, "bench.db"), new Dictionary<string, string?>
     {
         ["Bus:Transport"] = o.Transport,
         ["Bus:RabbitMqUri"] = o.RabbitMq,
         ["Bus:QueueName"] = "bench-health-check-requested",
-        ["Storage:SqlitePath"] = Path.Combine(directory, "bench.db"),
-        ["GraphApi:BaseUrl"] = graph.ToString(),
         ["Tenants:Defaults:RequestsPerSecond"] = o.Rps.ToString(CultureInfo.InvariantCulture),
         ["Tenants:Defaults:MaxConcurrency"] = o.Concurrency.ToString(CultureInfo.InvariantCulture),
-        ["Serilog:MinimumLevel:Default"] = "Warning",
-    };
-}
-
-static int MaxInAnyWindow(IReadOnlyList<DateTimeOffset> sorted, TimeSpan window)
-{
-    var max = 0;
-    for (int start = 0, end = 0; end < sorted.Count; end++)
-    {
-        while (sorted[end] - sorted[start] >= window)
-        {
-            start++;
-        }
-
-        max = Math.Max(max, end - start + 1);
-    }
-
-    return max;
-}
+    });
 
 internal sealed record BenchOptions(string Transport, string RabbitMq, int Tenants, int Checks, int Rps, int Concurrency, int LatencyMin, int LatencyMax)
 {

@@ -22,8 +22,14 @@ public sealed record HealthCheckCompleted
     /// <summary>The display number, when the node is a phone number and it is known.</summary>
     public string? PhoneNumber { get; init; }
 
+    /// <summary>The phone number's Graph id, when the node is a phone number.</summary>
+    public string? PhoneNumberId { get; init; }
+
     /// <summary>The template code, when the node is a template and it is known.</summary>
     public string? TemplateCode { get; init; }
+
+    /// <summary>The template's Graph id, when the node is a template.</summary>
+    public string? TemplateId { get; init; }
 
     /// <summary>The template language, when known.</summary>
     public string? Language { get; init; }

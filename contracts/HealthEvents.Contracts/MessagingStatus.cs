@@ -15,6 +15,11 @@ public static class MessagingStatus
     /// <summary>The node cannot send; <c>Errors</c> say why and how to fix it.</summary>
     public const string Blocked = "BLOCKED";
 
-    /// <summary>True when <paramref name="status"/> is one of the three documented values.</summary>
-    public static bool IsKnown(string? status) => status is Available or Limited or Blocked;
+    /// <summary>
+    /// The gate a sending pipeline applies ("may I send?"): true for <see cref="Available"/> and
+    /// <see cref="Limited"/> (Meta sends, within the limits its additional info names); false for
+    /// <see cref="Blocked"/>, null, and every value Meta may add later — an unknown status never
+    /// counts as available.
+    /// </summary>
+    public static bool AllowsSending(string? status) => status is Available or Limited;
 }

@@ -20,15 +20,22 @@ public static class GraphApiRegistration
     /// only) around a circuit breaker. Each attempt is bounded by HttpClient's timeout
     /// (<see cref="GraphApiOptions.AttemptTimeout"/>) so that waiting for the tenant's budget,
     /// which happens inside the attempt, is not counted as Meta being slow.
+    /// <para>
+    /// Fails closed: the client needs an <see cref="IGraphCallGate"/> (the budget every call is
+    /// admitted by). Without one registered, start-up stops with a configuration error naming the
+    /// fix; there is no unlimited fallback.
+    /// </para>
     /// </summary>
     public static IServiceCollection AddGraphApiClient(this IServiceCollection services)
     {
         services.AddOptions<GraphApiOptions>()
             .BindConfiguration(GraphApiOptions.SectionName)
             .ValidateDataAnnotations()
+            .Validate<IServiceProviderIsService>(
+                (_, registered) => registered.IsService(typeof(IGraphCallGate)),
+                "The Graph API client has no call budget: register an IGraphCallGate (the service's AddTenantThrottling) so no call reaches Meta unthrottled.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IGraphCallGate>(UnlimitedGraphCallGate.Instance);
 
         services.AddHttpClient<GraphApiClient>((sp, http) =>
         {

@@ -1,4 +1,3 @@
-using HealthEvents.Contracts;
 using HealthEvents.Domain.HealthChecks;
 
 namespace HealthEvents.Storage;
@@ -17,10 +16,10 @@ public interface IHealthStore
 
     /// <summary>
     /// Stores a change as version <c>change.Version</c>: the snapshot, its history entry and the
-    /// undispatched event, all or nothing. <see cref="SaveResult.Conflict"/> when the stored
-    /// version is no longer <c>change.Version - 1</c> (0 meaning "no snapshot yet").
+    /// not-yet-published outbox entry, all or nothing. <see cref="SaveResult.Conflict"/> when the
+    /// stored version is no longer <c>change.Version - 1</c> (0 meaning "no snapshot yet").
     /// </summary>
-    Task<SaveResult> SaveChangeAsync(StoredSnapshot current, HealthStatusChanged change, CancellationToken cancellationToken);
+    Task<SaveResult> SaveChangeAsync(StoredChange change, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records an unchanged re-check: the snapshot's CheckedAt moves forward (never back) when the
@@ -28,13 +27,13 @@ public interface IHealthStore
     /// </summary>
     Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, CancellationToken cancellationToken);
 
-    /// <summary>Change events stored but not yet marked published, oldest first.</summary>
-    Task<IReadOnlyList<HealthStatusChanged>> GetUndispatchedAsync(int max, CancellationToken cancellationToken);
+    /// <summary>Changes stored but not yet marked published, oldest first.</summary>
+    Task<IReadOnlyList<StoredChange>> GetUndispatchedAsync(int max, CancellationToken cancellationToken);
 
     Task MarkDispatchedAsync(NodeKey key, long version, CancellationToken cancellationToken);
 
     /// <summary>A node's changes from <paramref name="fromVersion"/> on, in version order.</summary>
-    Task<IReadOnlyList<HealthStatusChanged>> GetHistoryAsync(NodeKey key, long fromVersion, int max, CancellationToken cancellationToken);
+    Task<IReadOnlyList<StoredChange>> GetHistoryAsync(NodeKey key, long fromVersion, int max, CancellationToken cancellationToken);
 }
 
 public enum SaveResult

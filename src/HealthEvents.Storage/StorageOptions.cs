@@ -7,9 +7,9 @@ public sealed class StorageOptions
 {
     public const string SectionName = "Storage";
 
-    /// <summary><c>Sqlite</c> (default, a file under the data folder) or <c>MongoDb</c>.</summary>
-    [Required, RegularExpression("^(Sqlite|MongoDb)$", ErrorMessage = "Storage:Provider must be 'Sqlite' or 'MongoDb'.")]
-    public string Provider { get; set; } = "Sqlite";
+    /// <summary><see cref="StorageProvider.Sqlite"/> (default, a file under the data folder) or <see cref="StorageProvider.MongoDb"/>.</summary>
+    [EnumDataType(typeof(StorageProvider), ErrorMessage = "Storage:Provider must be 'Sqlite' or 'MongoDb'.")]
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
     /// <summary>The SQLite database file.</summary>
     [Required]
@@ -20,4 +20,14 @@ public sealed class StorageOptions
 
     [Required]
     public string MongoDbDatabase { get; set; } = "healthevents";
+}
+
+/// <summary>Where snapshots, history and the outbox are kept.</summary>
+public enum StorageProvider
+{
+    /// <summary>An embedded SQLite file: one machine, nothing to install.</summary>
+    Sqlite,
+
+    /// <summary>A MongoDB server: the production system of record.</summary>
+    MongoDb,
 }

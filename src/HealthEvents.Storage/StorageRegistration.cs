@@ -19,13 +19,13 @@ public static class StorageRegistration
         services.AddOptions<StorageOptions>()
             .BindConfiguration(StorageOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(o => o.Provider != "MongoDb" || !string.IsNullOrWhiteSpace(o.MongoDbConnectionString),
+            .Validate(o => o.Provider != StorageProvider.MongoDb || !string.IsNullOrWhiteSpace(o.MongoDbConnectionString),
                 "Storage:MongoDbConnectionString is required when Storage:Provider is 'MongoDb'.")
             .ValidateOnStart();
         services.AddSingleton<IHealthStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return options.Provider == "MongoDb"
+            return options.Provider == StorageProvider.MongoDb
                 ? new MongoHealthStore(new MongoClient(options.MongoDbConnectionString).GetDatabase(options.MongoDbDatabase))
                 : new SqliteHealthStore(options.SqlitePath);
         });

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using HealthEvents.Contracts;
-using HealthEvents.Domain.HealthChecks;
 
 namespace HealthEvents.Storage;
 
@@ -13,6 +11,4 @@ internal static class StoreJson
 
     public static T Read<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new InvalidDataException($"Stored {typeof(T).Name} is empty.");
-
-    public static NodeKey KeyOf(HealthStatusChanged change) => new(change.CustSpaceId, change.NodeType, change.NodeId);
 }

@@ -47,7 +47,7 @@ public class OverallStatusTests
     public void Unknown_status_never_allows_sending(string[] statuses)
     {
         var overall = OverallStatus.Compute(statuses);
-        Assert.Equal(!statuses.Any(s => s is MessagingStatus.Blocked or "RESTRICTED_NEW"), OverallStatus.AllowsSending(overall));
+        Assert.Equal(!statuses.Any(s => s is MessagingStatus.Blocked or "RESTRICTED_NEW"), MessagingStatus.AllowsSending(overall));
     }
 
     [Theory]

@@ -1,5 +1,5 @@
 using HealthEvents.Contracts;
-using HealthEvents.Service.HealthChecks;
+using HealthEvents.Core.HealthChecks;
 
 namespace HealthEvents.UnitTests;
 
@@ -33,9 +33,9 @@ public class RequestValidatorTests
     [MemberData(nameof(Invalid))]
     public void Invalid_requests_are_rejected_naming_the_field(HealthCheckRequested request, string mentions)
     {
-        var rejection = RequestValidator.Validate(request, 300);
+        Assert.False(RequestValidator.TryValidate(request, 300, out var target, out var rejection));
 
-        Assert.NotNull(rejection);
+        Assert.Null(target);
         Assert.Equal(RejectionReasons.Invalid, rejection.Reason);
         Assert.Contains(mentions, rejection.Detail, StringComparison.Ordinal);
     }
@@ -52,13 +52,22 @@ public class RequestValidatorTests
 
     [Theory]
     [MemberData(nameof(Valid))]
-    public void Well_formed_requests_pass(HealthCheckRequested request) => Assert.Null(RequestValidator.Validate(request, 300));
+    public void Well_formed_requests_pass(HealthCheckRequested request)
+    {
+        Assert.True(RequestValidator.TryValidate(request, 300, out var target, out var rejection));
+
+        Assert.Null(rejection);
+        Assert.Equal(request.CustSpaceId, target.CustSpaceId);
+        Assert.Equal(request.NodeType, target.NodeType);
+        Assert.Equal(request.WabaId, target.WabaId);
+        Assert.Equal(request.MaxAge, target.MaxAge);
+    }
 
     [Fact]
     public void An_oversized_message_is_rejected_whatever_it_says()
     {
-        var rejection = RequestValidator.Validate(Waba, RequestValidator.MaxMessageBytes + 1);
-        Assert.Equal(RejectionReasons.Invalid, rejection!.Reason);
+        Assert.False(RequestValidator.TryValidate(Waba, RequestValidator.MaxMessageBytes + 1, out _, out var rejection));
+        Assert.Equal(RejectionReasons.Invalid, rejection.Reason);
         Assert.Contains("bytes", rejection.Detail, StringComparison.Ordinal);
     }
 }

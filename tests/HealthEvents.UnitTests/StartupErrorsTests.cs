@@ -1,5 +1,5 @@
 using HealthEvents.Domain.Tenants;
-using HealthEvents.Service;
+using HealthEvents.Core.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace HealthEvents.UnitTests;

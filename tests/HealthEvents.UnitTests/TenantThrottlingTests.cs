@@ -1,6 +1,6 @@
 using HealthEvents.Domain.Tenants;
 using HealthEvents.Graph.Errors;
-using HealthEvents.Service.Throttling;
+using HealthEvents.Core.Throttling;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

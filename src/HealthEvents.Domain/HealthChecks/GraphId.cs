@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace HealthEvents.Domain.HealthChecks;
 
 /// <summary>
@@ -8,6 +10,6 @@ public static class GraphId
 {
     public const int MaxLength = 32;
 
-    public static bool IsValid(string? value) =>
+    public static bool IsValid([NotNullWhen(true)] string? value) =>
         !string.IsNullOrEmpty(value) && value.Length <= MaxLength && value.All(char.IsAsciiDigit);
 }

@@ -31,9 +31,6 @@ public static class OverallStatus
     /// <summary>Of two statuses, the one that allows less sending; between two unknown values, the first.</summary>
     public static string MoreSevere(string a, string b) => Severity(b) > Severity(a) ? b : a;
 
-    /// <summary>True only for AVAILABLE and LIMITED: everything else, unknown values included, must stop a campaign.</summary>
-    public static bool AllowsSending(string? status) => status is MessagingStatus.Available or MessagingStatus.Limited;
-
     private static int Severity(string? status) => status switch
     {
         MessagingStatus.Available => 0,

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace HealthEvents.Domain.HealthChecks;
 
 /// <summary>Display numbers come formatted in many ways ("+1 555-0100", "15550100"); compare digits only.</summary>
@@ -9,7 +11,7 @@ public static class PhoneNumbers
         new(displayNumber.Where(char.IsAsciiDigit).ToArray());
 
     /// <summary>Digits with the usual separators (+, space, dash, dot, parentheses) and 6–20 digits.</summary>
-    public static bool IsValid(string? displayNumber)
+    public static bool IsValid([NotNullWhen(true)] string? displayNumber)
     {
         if (string.IsNullOrWhiteSpace(displayNumber) || displayNumber.Length > 40)
         {

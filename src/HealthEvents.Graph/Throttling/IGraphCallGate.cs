@@ -12,7 +12,7 @@ public interface IGraphCallGate
     void BackOff(string custSpaceId, TimeSpan retryAfter);
 }
 
-/// <summary>No budget: for tools and tests that measure the client alone.</summary>
+/// <summary>No budget: only for tests that exercise the client alone, registered explicitly. Never a default.</summary>
 public sealed class UnlimitedGraphCallGate : IGraphCallGate
 {
     public static UnlimitedGraphCallGate Instance { get; } = new();

@@ -159,8 +159,6 @@ public sealed class SimulatorState
         }
     }
 
-    public DateTimeOffset Now => _time.GetUtcNow();
-
     // Sliding one-second window: every call counts, as Meta counts refused calls too.
     private static int Count(Dictionary<string, Queue<DateTimeOffset>> windows, string key, DateTimeOffset now)
     {

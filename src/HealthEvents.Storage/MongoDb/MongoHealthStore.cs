@@ -51,15 +51,16 @@ public sealed class MongoHealthStore(IMongoDatabase database) : IHealthStore
             : new StoredSnapshot(key, FromBson<NodeIdentity>(doc["identity"]), FromBson<HealthSnapshot>(doc["snapshot"]), doc["version"].ToInt64());
     }
 
-    public async Task<SaveResult> SaveChangeAsync(StoredSnapshot current, HealthStatusChanged change, CancellationToken cancellationToken)
+    public async Task<SaveResult> SaveChangeAsync(StoredChange change, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(change);
+        var current = change.After;
         var pending = new BsonDocument
         {
             ["version"] = change.Version,
             ["seq"] = DateTime.UtcNow.Ticks,
-            ["change"] = ToBson(change),
+            ["schema"] = ChangeDocument.CurrentSchema,
+            ["change"] = BsonDocument.Parse(ChangeDocument.Write(change)),
         };
 
         if (change.Version == 1)
@@ -119,17 +120,17 @@ public sealed class MongoHealthStore(IMongoDatabase database) : IHealthStore
             : SaveResult.Conflict;
     }
 
-    public async Task<IReadOnlyList<HealthStatusChanged>> GetUndispatchedAsync(int max, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredChange>> GetUndispatchedAsync(int max, CancellationToken cancellationToken)
     {
         var docs = await _snapshots.Find(Builders<BsonDocument>.Filter.Exists("pending.0"))
             .Sort(Builders<BsonDocument>.Sort.Ascending("pending.seq"))
             .Limit(max)
             .ToListAsync(cancellationToken);
         return docs
-            .SelectMany(d => d["pending"].AsBsonArray.Select(p => p.AsBsonDocument))
-            .OrderBy(p => p["seq"].ToInt64())
+            .SelectMany(d => d["pending"].AsBsonArray.Select(p => (Key: KeyOf(d), Pending: p.AsBsonDocument)))
+            .OrderBy(p => p.Pending["seq"].ToInt64())
             .Take(max)
-            .Select(p => FromBson<HealthStatusChanged>(p["change"]))
+            .Select(p => ReadChange(p.Key, p.Pending))
             .ToList();
     }
 
@@ -142,33 +143,42 @@ public sealed class MongoHealthStore(IMongoDatabase database) : IHealthStore
             return;
         }
 
-        await EnsureHistoryAsync(FromBson<HealthStatusChanged>(pending["change"]), cancellationToken);
+        await EnsureHistoryAsync(ReadChange(key, pending), cancellationToken);
         await _snapshots.UpdateOneAsync(
             KeyFilter(key),
             Builders<BsonDocument>.Update.PullFilter("pending", Builders<BsonDocument>.Filter.Eq("version", version)),
             cancellationToken: cancellationToken);
     }
 
-    public async Task<IReadOnlyList<HealthStatusChanged>> GetHistoryAsync(NodeKey key, long fromVersion, int max, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredChange>> GetHistoryAsync(NodeKey key, long fromVersion, int max, CancellationToken cancellationToken)
     {
         var docs = await _history.Find(KeyFilter(key) & Builders<BsonDocument>.Filter.Gte("version", fromVersion))
             .Sort(Builders<BsonDocument>.Sort.Ascending("version"))
             .Limit(max)
             .ToListAsync(cancellationToken);
-        return docs.Select(d => FromBson<HealthStatusChanged>(d["change"])).ToList();
+        return docs.Select(d => ReadChange(key, d)).ToList();
     }
 
-    private async Task EnsureHistoryAsync(HealthStatusChanged change, CancellationToken cancellationToken)
+    private async Task EnsureHistoryAsync(StoredChange change, CancellationToken cancellationToken)
     {
-        var key = StoreJson.KeyOf(change);
         await _history.UpdateOneAsync(
-            KeyFilter(key) & Builders<BsonDocument>.Filter.Eq("version", change.Version),
+            KeyFilter(change.Key) & Builders<BsonDocument>.Filter.Eq("version", change.Version),
             Builders<BsonDocument>.Update
-                .SetOnInsert("change", ToBson(change))
+                .SetOnInsert("schema", ChangeDocument.CurrentSchema)
+                .SetOnInsert("change", BsonDocument.Parse(ChangeDocument.Write(change)))
                 .SetOnInsert("recordedAt", DateTime.UtcNow),
             new UpdateOptions { IsUpsert = true },
             cancellationToken);
     }
+
+    // A history or pending document: version, change and (absent before schema 2) schema.
+    private static StoredChange ReadChange(NodeKey key, BsonDocument doc) => ChangeDocument.Read(
+        key,
+        doc["version"].ToInt64(),
+        doc.TryGetValue("schema", out var schema) ? schema.ToInt32() : 1,
+        doc["change"].AsBsonDocument.ToJson(RelaxedJson));
+
+    private static NodeKey KeyOf(BsonDocument doc) => new(doc["custSpaceId"].AsString, doc["nodeType"].AsString, doc["nodeId"].AsString);
 
     private static FilterDefinition<BsonDocument> KeyFilter(NodeKey key) =>
         Builders<BsonDocument>.Filter.Eq("custSpaceId", key.CustSpaceId)

@@ -7,7 +7,7 @@ namespace HealthEvents.Storage.Sqlite;
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode. Snapshot, history and outbox live in one
 /// database, so a change and its pending event are written in one transaction. The outbox is the
-/// history table's <c>dispatched_at</c> column.
+/// history table's <c>dispatched</c> column; each history row says which schema its JSON has.
 /// </summary>
 public sealed class SqliteHealthStore : IHealthStore
 {
@@ -53,9 +53,15 @@ public sealed class SqliteHealthStore : IHealthStore
                 change_json   TEXT NOT NULL,
                 recorded_seq  INTEGER NOT NULL,
                 dispatched    INTEGER NOT NULL DEFAULT 0,
+                schema        INTEGER NOT NULL DEFAULT 1,
                 PRIMARY KEY (cust_space_id, node_type, node_id, version));
             CREATE INDEX IF NOT EXISTS history_undispatched ON history (recorded_seq) WHERE dispatched = 0;
             """, cancellationToken);
+        // Files written before history rows carried a schema hold schema 1 (the published event).
+        if (!await HasColumnAsync(connection, "history", "schema", cancellationToken))
+        {
+            await ExecuteAsync(connection, null, "ALTER TABLE history ADD COLUMN schema INTEGER NOT NULL DEFAULT 1", cancellationToken);
+        }
     }
 
     public async Task<StoredSnapshot?> GetAsync(NodeKey key, CancellationToken cancellationToken)
@@ -71,9 +77,8 @@ public sealed class SqliteHealthStore : IHealthStore
             : null;
     }
 
-    public async Task<SaveResult> SaveChangeAsync(StoredSnapshot current, HealthStatusChanged change, CancellationToken cancellationToken)
+    public async Task<SaveResult> SaveChangeAsync(StoredChange change, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(change);
         await using var connection = await OpenAsync(cancellationToken);
         // IMMEDIATE: take the write lock up front so two writers queue instead of deadlocking on upgrade.
@@ -88,7 +93,7 @@ public sealed class SqliteHealthStore : IHealthStore
               UPDATE snapshots SET version = $v, checked_at_ms = $at, identity_json = $identity, snapshot_json = $snapshot
               WHERE cust_space_id = $c AND node_type = $t AND node_id = $n AND version = $v - 1
               """;
-        await using (var write = SnapshotCommand(connection, transaction, sql, current with { Version = change.Version }))
+        await using (var write = SnapshotCommand(connection, transaction, sql, change.After))
         {
             if (await write.ExecuteNonQueryAsync(cancellationToken) != 1)
             {
@@ -97,12 +102,13 @@ public sealed class SqliteHealthStore : IHealthStore
         }
 
         await using (var history = Command(connection, transaction, """
-            INSERT INTO history (cust_space_id, node_type, node_id, version, change_json, recorded_seq)
-            VALUES ($c, $t, $n, $v, $change, (SELECT COALESCE(MAX(recorded_seq), 0) + 1 FROM history))
-            """, current.Key))
+            INSERT INTO history (cust_space_id, node_type, node_id, version, change_json, schema, recorded_seq)
+            VALUES ($c, $t, $n, $v, $change, $schema, (SELECT COALESCE(MAX(recorded_seq), 0) + 1 FROM history))
+            """, change.Key))
         {
             history.Parameters.AddWithValue("$v", change.Version);
-            history.Parameters.AddWithValue("$change", StoreJson.Write(change));
+            history.Parameters.AddWithValue("$change", ChangeDocument.Write(change));
+            history.Parameters.AddWithValue("$schema", ChangeDocument.CurrentSchema);
             await history.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -123,11 +129,11 @@ public sealed class SqliteHealthStore : IHealthStore
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? SaveResult.Saved : SaveResult.Conflict;
     }
 
-    public async Task<IReadOnlyList<HealthStatusChanged>> GetUndispatchedAsync(int max, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredChange>> GetUndispatchedAsync(int max, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT change_json FROM history WHERE dispatched = 0 ORDER BY recorded_seq LIMIT $max";
+        command.CommandText = $"SELECT {ChangeColumns} FROM history WHERE dispatched = 0 ORDER BY recorded_seq LIMIT $max";
         command.Parameters.AddWithValue("$max", max);
         return await ReadChangesAsync(command, cancellationToken);
     }
@@ -143,11 +149,11 @@ public sealed class SqliteHealthStore : IHealthStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<HealthStatusChanged>> GetHistoryAsync(NodeKey key, long fromVersion, int max, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredChange>> GetHistoryAsync(NodeKey key, long fromVersion, int max, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, """
-            SELECT change_json FROM history
+        await using var command = Command(connection, null, $"""
+            SELECT {ChangeColumns} FROM history
             WHERE cust_space_id = $c AND node_type = $t AND node_id = $n AND version >= $from
             ORDER BY version LIMIT $max
             """, key);
@@ -156,16 +162,28 @@ public sealed class SqliteHealthStore : IHealthStore
         return await ReadChangesAsync(command, cancellationToken);
     }
 
-    private static async Task<IReadOnlyList<HealthStatusChanged>> ReadChangesAsync(SqliteCommand command, CancellationToken cancellationToken)
+    private const string ChangeColumns = "cust_space_id, node_type, node_id, version, schema, change_json";
+
+    private static async Task<IReadOnlyList<StoredChange>> ReadChangesAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
-        var changes = new List<HealthStatusChanged>();
+        var changes = new List<StoredChange>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            changes.Add(StoreJson.Read<HealthStatusChanged>(reader.GetString(0)));
+            var key = new NodeKey(reader.GetString(0), reader.GetString(1), reader.GetString(2));
+            changes.Add(ChangeDocument.Read(key, reader.GetInt64(3), reader.GetInt32(4), reader.GetString(5)));
         }
 
         return changes;
+    }
+
+    private static async Task<bool> HasColumnAsync(SqliteConnection connection, string table, string column, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info($table) WHERE name = $column";
+        command.Parameters.AddWithValue("$table", table);
+        command.Parameters.AddWithValue("$column", column);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

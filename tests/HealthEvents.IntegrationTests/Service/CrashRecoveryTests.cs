@@ -4,8 +4,7 @@ using HealthEvents.Domain.HealthChecks;
 using HealthEvents.GraphSimulator;
 using HealthEvents.GraphSimulator.Scenarios;
 using HealthEvents.IntegrationTests.Support;
-using HealthEvents.Service.Bus;
-using HealthEvents.Service.Demo;
+using HealthEvents.Demo;
 using HealthEvents.Storage.Sqlite;
 using MassTransit;
 
@@ -37,12 +36,7 @@ public class CrashRecoveryTests
         var seen = new Listener();
         var listener = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
-            var address = RabbitMqAddress.Parse(vhost.Address);
-            cfg.Host(address.Host, address.Port, address.VirtualHost, h =>
-            {
-                h.Username(address.Username);
-                h.Password(address.Password);
-            });
+            cfg.Host(vhost.Address, _ => { });
             cfg.ReceiveEndpoint("crash-test-listener", e =>
             {
                 e.Handler<HealthStatusChanged>(c => seen.Add(c.Message));
@@ -63,7 +57,13 @@ public class CrashRecoveryTests
                 await sendEndpoint.Send(request, c => c.MessageId = id, ct);
             }
 
-            var settings = Settings(vhost.Address, simulator.BaseAddress, database, scenario);
+            var settings = ScenarioService.Settings(scenario, simulator.BaseAddress, database, new Dictionary<string, string?>
+            {
+                ["Bus:Transport"] = "RabbitMq",
+                ["Bus:RabbitMqUri"] = vhost.Address.ToString(),
+                ["HealthChecks:OutboxSweepInterval"] = "00:00:01",
+                ["HealthChecks:OutboxSweepGrace"] = "00:00:02",
+            });
             using (var first = ServiceProcess.Start(settings, directory))
             {
                 try
@@ -149,21 +149,6 @@ public class CrashRecoveryTests
                 }
             }
         }
-    }
-
-    private static Dictionary<string, string?> Settings(Uri broker, Uri graph, string database, Scenario scenario)
-    {
-        var settings = new Dictionary<string, string?>(ScenarioTenants.Settings(scenario))
-        {
-            ["Bus:Transport"] = "RabbitMq",
-            ["Bus:RabbitMqUri"] = broker.ToString(),
-            ["Storage:SqlitePath"] = database,
-            ["GraphApi:BaseUrl"] = graph.ToString(),
-            ["HealthChecks:OutboxSweepInterval"] = "00:00:01",
-            ["HealthChecks:OutboxSweepGrace"] = "00:00:02",
-            ["Serilog:MinimumLevel:Default"] = "Warning",
-        };
-        return settings;
     }
 
     private sealed class Listener

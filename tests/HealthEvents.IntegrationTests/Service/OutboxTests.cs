@@ -1,7 +1,7 @@
 using HealthEvents.Contracts;
 using HealthEvents.Domain.HealthChecks;
 using HealthEvents.IntegrationTests.Support;
-using HealthEvents.Service.HealthChecks;
+using HealthEvents.Core.HealthChecks;
 using HealthEvents.Storage;
 using static HealthEvents.IntegrationTests.Support.TestScenarios;
 
@@ -26,26 +26,16 @@ public class OutboxTests
             CheckedAt = checkedAt,
             Entities = [new HealthEntity { EntityType = "WABA", Id = AlphaWaba, CanSendMessage = "BLOCKED" }],
         };
-        var change = new HealthStatusChanged
-        {
-            CustSpaceId = key.CustSpaceId,
-            NodeType = key.NodeType,
-            NodeId = key.NodeId,
-            WabaId = AlphaWaba,
-            Current = "BLOCKED",
-            Entities = snapshot.Entities,
-            CheckedAt = checkedAt,
-            Version = 1,
-        };
+        var change = new StoredChange(key, new NodeIdentity { WabaId = AlphaWaba }, 1, snapshot, null);
 
         // What a process that died right after storing leaves behind.
-        Assert.Equal(SaveResult.Saved, await h.Store.SaveChangeAsync(new StoredSnapshot(key, new NodeIdentity { WabaId = AlphaWaba }, snapshot, 1), change, TestContext.Current.CancellationToken));
+        Assert.Equal(SaveResult.Saved, await h.Store.SaveChangeAsync(change, TestContext.Current.CancellationToken));
 
         var published = await h.WaitForAsync<HealthStatusChanged>(e => e.NodeId == AlphaWaba);
         Assert.Equal(1, published.Version);
         Assert.Equal("BLOCKED", published.Current);
         var context = h.Harness.Published.Select<HealthStatusChanged>(TestContext.Current.CancellationToken).First().Context;
-        Assert.Equal(ChangePublisher.MessageIdFor(change), context.MessageId);
+        Assert.Equal(ChangePublisher.MessageIdFor(key, 1), context.MessageId);
         await Eventually.ReturnsAsync(() => h.Store.GetUndispatchedAsync(10, TestContext.Current.CancellationToken), p => p.Count == 0, TimeSpan.FromSeconds(10), "the outbox to be marked published");
         Assert.Empty(h.Simulator.State.Calls);
     }

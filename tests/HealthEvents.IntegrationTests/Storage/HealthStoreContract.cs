@@ -38,24 +38,10 @@ public abstract class HealthStoreContract
 
     private static readonly NodeIdentity Identity = new() { WabaId = "102290129340398", PhoneNumber = "+1 555-010-0001", PhoneNumberId = "106540352242922" };
 
-    private static (StoredSnapshot, HealthStatusChanged) Change(NodeKey key, long version, string status, DateTimeOffset at)
+    private static (StoredSnapshot, StoredChange) Change(NodeKey key, long version, string status, DateTimeOffset at)
     {
-        var snapshot = Snapshot(status, at);
-        var change = new HealthStatusChanged
-        {
-            CustSpaceId = key.CustSpaceId,
-            NodeType = key.NodeType,
-            NodeId = key.NodeId,
-            WabaId = Identity.WabaId,
-            PhoneNumber = Identity.PhoneNumber,
-            PhoneNumberId = Identity.PhoneNumberId,
-            Previous = version == 1 ? null : "AVAILABLE",
-            Current = status,
-            Entities = snapshot.Entities,
-            CheckedAt = at,
-            Version = version,
-        };
-        return (new StoredSnapshot(key, Identity, snapshot, version), change);
+        var change = new StoredChange(key, Identity, version, Snapshot(status, at), version == 1 ? null : Snapshot("AVAILABLE", at.AddSeconds(-1)));
+        return (change.After, change);
     }
 
     [Fact]
@@ -71,7 +57,7 @@ public abstract class HealthStoreContract
         var store = await CreateStoreAsync();
         var (snapshot, change) = Change(Key(), 1, "LIMITED", T0);
 
-        Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(snapshot, change, Ct));
+        Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(change, Ct));
 
         var stored = await store.GetAsync(Key(), Ct);
         Assert.NotNull(stored);
@@ -82,7 +68,9 @@ public abstract class HealthStoreContract
         Assert.Equal("SOMETHING_NEW", stored.Snapshot.Entities[1].CanSendMessage);
         var history = Assert.Single(await store.GetHistoryAsync(Key(), 1, 10, Ct));
         Assert.Equal(1, history.Version);
-        Assert.Equal("141010", history.Entities[0].Errors[0].ErrorCode);
+        Assert.Equal("141010", history.Current.Entities[0].Errors[0].ErrorCode);
+        Assert.Null(history.Previous);
+        Assert.Equal(Identity, history.Identity);
         Assert.Equal(1, Assert.Single(await store.GetUndispatchedAsync(10, Ct)).Version);
     }
 
@@ -93,8 +81,8 @@ public abstract class HealthStoreContract
         var (a, changeA) = Change(Key(), 1, "LIMITED", T0);
         var (b, changeB) = Change(Key(), 1, "BLOCKED", T0.AddSeconds(1));
 
-        Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(a, changeA, Ct));
-        Assert.Equal(SaveResult.Conflict, await store.SaveChangeAsync(b, changeB, Ct));
+        Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(changeA, Ct));
+        Assert.Equal(SaveResult.Conflict, await store.SaveChangeAsync(changeB, Ct));
         Assert.Equal("LIMITED", (await store.GetAsync(Key(), Ct))!.Snapshot.CanSendMessage);
         Assert.Single(await store.GetHistoryAsync(Key(), 0, 10, Ct));
     }
@@ -104,12 +92,12 @@ public abstract class HealthStoreContract
     {
         var store = await CreateStoreAsync();
         var (first, firstChange) = Change(Key(), 1, "AVAILABLE", T0);
-        await store.SaveChangeAsync(first, firstChange, Ct);
+        await store.SaveChangeAsync(firstChange, Ct);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
         {
             var (next, change) = Change(Key(), 2, i % 2 == 0 ? "BLOCKED" : "LIMITED", T0.AddSeconds(i + 1));
-            return store.SaveChangeAsync(next, change, Ct);
+            return store.SaveChangeAsync(change, Ct);
         }));
 
         Assert.Equal(1, results.Count(r => r == SaveResult.Saved));
@@ -121,10 +109,10 @@ public abstract class HealthStoreContract
     {
         var store = await CreateStoreAsync();
         var (first, firstChange) = Change(Key(), 1, "AVAILABLE", T0);
-        await store.SaveChangeAsync(first, firstChange, Ct);
+        await store.SaveChangeAsync(firstChange, Ct);
         var (skipping, skippingChange) = Change(Key(), 3, "BLOCKED", T0.AddSeconds(1));
 
-        Assert.Equal(SaveResult.Conflict, await store.SaveChangeAsync(skipping, skippingChange, Ct));
+        Assert.Equal(SaveResult.Conflict, await store.SaveChangeAsync(skippingChange, Ct));
         Assert.Equal(1, (await store.GetAsync(Key(), Ct))!.Version);
     }
 
@@ -133,7 +121,7 @@ public abstract class HealthStoreContract
     {
         var store = await CreateStoreAsync();
         var (first, firstChange) = Change(Key(), 1, "LIMITED", T0);
-        await store.SaveChangeAsync(first, firstChange, Ct);
+        await store.SaveChangeAsync(firstChange, Ct);
 
         Assert.Equal(SaveResult.Saved, await store.SaveRecheckAsync(first with { Snapshot = first.Snapshot with { CheckedAt = T0.AddMinutes(5) } }, Ct));
         Assert.Equal(SaveResult.Saved, await store.SaveRecheckAsync(first with { Snapshot = first.Snapshot with { CheckedAt = T0.AddMinutes(1) } }, Ct));
@@ -149,9 +137,9 @@ public abstract class HealthStoreContract
     {
         var store = await CreateStoreAsync();
         var (first, firstChange) = Change(Key(), 1, "LIMITED", T0);
-        await store.SaveChangeAsync(first, firstChange, Ct);
+        await store.SaveChangeAsync(firstChange, Ct);
         var (second, secondChange) = Change(Key(), 2, "BLOCKED", T0.AddSeconds(1));
-        await store.SaveChangeAsync(second, secondChange, Ct);
+        await store.SaveChangeAsync(secondChange, Ct);
 
         Assert.Equal(SaveResult.Conflict, await store.SaveRecheckAsync(first with { Snapshot = first.Snapshot with { CheckedAt = T0.AddMinutes(5) } }, Ct));
         Assert.Equal("BLOCKED", (await store.GetAsync(Key(), Ct))!.Snapshot.CanSendMessage);
@@ -164,17 +152,39 @@ public abstract class HealthStoreContract
         var (first, firstChange) = Change(Key(), 1, "LIMITED", T0);
         var (second, secondChange) = Change(Key(), 2, "BLOCKED", T0.AddSeconds(1));
         var (other, otherChange) = Change(Key(node: "106540352242923"), 1, "AVAILABLE", T0);
-        await store.SaveChangeAsync(first, firstChange, Ct);
-        await store.SaveChangeAsync(second, secondChange, Ct);
-        await store.SaveChangeAsync(other, otherChange, Ct);
+        await store.SaveChangeAsync(firstChange, Ct);
+        await store.SaveChangeAsync(secondChange, Ct);
+        await store.SaveChangeAsync(otherChange, Ct);
 
         await store.MarkDispatchedAsync(Key(), 1, Ct);
 
         var pending = await store.GetUndispatchedAsync(10, Ct);
         Assert.Equal(2, pending.Count);
-        Assert.DoesNotContain(pending, p => p.NodeId == Key().NodeId && p.Version == 1);
+        Assert.DoesNotContain(pending, p => p.Key.NodeId == Key().NodeId && p.Version == 1);
         Assert.Equal(2, (await store.GetHistoryAsync(Key(), 0, 10, Ct)).Count);
         Assert.Single(await store.GetUndispatchedAsync(1, Ct));
+    }
+
+    [Fact]
+    public async Task A_change_keeps_the_snapshot_it_replaced()
+    {
+        var store = await CreateStoreAsync();
+        var (_, first) = Change(Key(), 1, "AVAILABLE", T0);
+        var (_, second) = Change(Key(), 2, "BLOCKED", T0.AddSeconds(5));
+        await store.SaveChangeAsync(first, Ct);
+        await store.SaveChangeAsync(second, Ct);
+
+        var stored = (await store.GetHistoryAsync(Key(), 2, 1, Ct)).Single();
+        var pending = (await store.GetUndispatchedAsync(10, Ct)).Single(c => c.Version == 2);
+
+        foreach (var change in new[] { stored, pending })
+        {
+            Assert.Equal(Key(), change.Key);
+            Assert.Equal("BLOCKED", change.Current.CanSendMessage);
+            Assert.Equal(T0.AddSeconds(5), change.Current.CheckedAt);
+            Assert.Equal("AVAILABLE", change.Previous!.CanSendMessage);
+            Assert.Equal(SnapshotComparer.Fingerprint(second.Previous!), SnapshotComparer.Fingerprint(change.Previous));
+        }
     }
 
     [Fact]
@@ -184,7 +194,7 @@ public abstract class HealthStoreContract
         for (var v = 1; v <= 4; v++)
         {
             var (s, c) = Change(Key(), v, v % 2 == 0 ? "BLOCKED" : "AVAILABLE", T0.AddSeconds(v));
-            Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(s, c, Ct));
+            Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(c, Ct));
         }
 
         Assert.Equal([2L, 3L], (await store.GetHistoryAsync(Key(), 2, 2, Ct)).Select(h => h.Version));
@@ -197,8 +207,8 @@ public abstract class HealthStoreContract
         var (a, ca) = Change(Key("cs-alpha"), 1, "AVAILABLE", T0);
         var (b, cb) = Change(Key("cs-beta"), 1, "BLOCKED", T0);
 
-        Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(a, ca, Ct));
-        Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(b, cb, Ct));
+        Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(ca, Ct));
+        Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(cb, Ct));
         Assert.Equal("AVAILABLE", (await store.GetAsync(Key("cs-alpha"), Ct))!.Snapshot.CanSendMessage);
         Assert.Equal("BLOCKED", (await store.GetAsync(Key("cs-beta"), Ct))!.Snapshot.CanSendMessage);
     }

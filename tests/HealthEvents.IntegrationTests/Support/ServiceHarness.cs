@@ -1,13 +1,11 @@
 using HealthEvents.Contracts;
+using HealthEvents.Core.Bus;
+using HealthEvents.Demo;
 using HealthEvents.GraphSimulator;
 using HealthEvents.GraphSimulator.Scenarios;
-using HealthEvents.Service.Bus;
-using HealthEvents.Service.Demo;
-using HealthEvents.Service.HealthChecks;
 using HealthEvents.Storage;
 using MassTransit;
 using MassTransit.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,17 +13,19 @@ using Microsoft.Extensions.Logging;
 namespace HealthEvents.IntegrationTests.Support;
 
 /// <summary>
-/// The service composed exactly as Program composes it, on a real RabbitMQ virtual host of its
-/// own, a temporary SQLite file and an in-process Graph simulator, with MassTransit's test harness
-/// watching what it publishes.
+/// The service composed exactly as the production binary composes it (<see cref="ScenarioService"/>),
+/// with a temporary SQLite file, an in-process Graph simulator and MassTransit's test harness
+/// watching what it publishes. On <see cref="BusTransport.InMemory"/> it needs no broker (consumer
+/// specs); on <see cref="BusTransport.RabbitMq"/> it gets a virtual host of its own on the real
+/// broker (what only a broker shows: topology, durability, redelivery), or the test is skipped.
 /// </summary>
 public sealed class ServiceHarness : IAsyncDisposable
 {
     private readonly IHost _host;
-    private readonly BrokerVirtualHost _vhost;
+    private readonly BrokerVirtualHost? _vhost;
     private readonly string _directory;
 
-    private ServiceHarness(IHost host, BrokerVirtualHost vhost, GraphSimulatorHost simulator, string directory, CapturingLoggerProvider logs)
+    private ServiceHarness(IHost host, BrokerVirtualHost? vhost, GraphSimulatorHost simulator, string directory, CapturingLoggerProvider logs)
     {
         Logs = logs;
         _host = host;
@@ -44,7 +44,8 @@ public sealed class ServiceHarness : IAsyncDisposable
 
     public GraphSimulatorHost Simulator { get; }
 
-    public Uri BrokerAddress => _vhost.Address;
+    /// <summary>The broker's virtual host; only on <see cref="BusTransport.RabbitMq"/>.</summary>
+    public Uri BrokerAddress => _vhost?.Address ?? throw new InvalidOperationException("This harness runs on the in-memory transport.");
 
     public IBus Bus => Harness.Bus;
 
@@ -52,36 +53,42 @@ public sealed class ServiceHarness : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    /// <summary>Tenants are the scenario's tokens: CustSpaceId = token name, owning the token's WABAs.</summary>
-    public static async Task<ServiceHarness> StartAsync(Scenario scenario, IDictionary<string, string?>? settings = null)
+    /// <summary>On a real RabbitMQ broker (skipped when there is none).</summary>
+    public static Task<ServiceHarness> StartAsync(Scenario scenario, IDictionary<string, string?>? settings = null) =>
+        StartAsync(BusTransport.RabbitMq, scenario, settings);
+
+    /// <summary>On MassTransit's in-memory transport: no broker needed.</summary>
+    public static Task<ServiceHarness> StartInMemoryAsync(Scenario scenario, IDictionary<string, string?>? settings = null) =>
+        StartAsync(BusTransport.InMemory, scenario, settings);
+
+    private static async Task<ServiceHarness> StartAsync(BusTransport transport, Scenario scenario, IDictionary<string, string?>? settings)
     {
-        var vhost = await RabbitBroker.CreateVirtualHostAsync();
+        var vhost = transport == BusTransport.RabbitMq ? await RabbitBroker.CreateVirtualHostAsync() : null;
         var simulator = await GraphSimulatorHost.StartAsync(scenario);
         var directory = Path.Combine(Path.GetTempPath(), "healthevents-tests", Guid.NewGuid().ToString("N"));
 
-        var values = new Dictionary<string, string?>(ScenarioTenants.Settings(scenario))
+        var overrides = new Dictionary<string, string?>
         {
-            ["Bus:Transport"] = "RabbitMq",
-            ["Bus:RabbitMqUri"] = vhost.Address.ToString(),
+            ["Bus:Transport"] = transport.ToString(),
             ["Bus:RetryLimit"] = "2",
-            ["Storage:SqlitePath"] = Path.Combine(directory, "store.db"),
-            ["GraphApi:BaseUrl"] = simulator.BaseAddress.ToString(),
             ["GraphApi:RetryBaseDelay"] = "00:00:00.010",
             ["GraphApi:MaxRetryAttempts"] = "1",
-            ["Serilog:MinimumLevel:Default"] = "Warning",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        if (vhost is not null)
         {
-            values[key] = value;
+            overrides["Bus:RabbitMqUri"] = vhost.Address.ToString();
         }
 
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(values);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            overrides[key] = value;
+        }
+
         var logs = new CapturingLoggerProvider();
-        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
-        builder.AddHealthChecks();
-        builder.AddHealthEventsBus((services, configure) => services.AddMassTransitTestHarness(configure));
-        var host = builder.Build();
+        var host = ScenarioService.CreateBuilder(
+            ScenarioService.Settings(scenario, simulator.BaseAddress, Path.Combine(directory, "store.db"), overrides),
+            logging => logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug),
+            (services, configure) => services.AddMassTransitTestHarness(configure)).Build();
         await host.StartAsync();
         return new ServiceHarness(host, vhost, simulator, directory, logs);
     }
@@ -119,7 +126,11 @@ public sealed class ServiceHarness : IAsyncDisposable
         await _host.StopAsync();
         _host.Dispose();
         await Simulator.DisposeAsync();
-        await _vhost.DisposeAsync();
+        if (_vhost is not null)
+        {
+            await _vhost.DisposeAsync();
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (Directory.Exists(_directory))
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Reflection;
 
 namespace HealthEvents.IntegrationTests.Support;
 
@@ -27,7 +28,7 @@ public sealed class ServiceProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "HealthEvents.Service.dll"));
+        start.ArgumentList.Add(ServiceBinary);
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
@@ -56,6 +57,11 @@ public sealed class ServiceProcess : IDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The service binary in its own build output (the test project builds it first).</summary>
+    private static string ServiceBinary { get; } =
+        typeof(ServiceProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ServiceBinary").Value
+        ?? throw new InvalidOperationException("The test assembly does not say where the service binary is.");
 
     /// <summary>SIGKILL: no graceful shutdown, in-flight messages stay unacknowledged.</summary>
     public void Kill()

@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HealthEvents.Core.Bus;
+
+/// <summary>Configuration section <c>Bus</c>.</summary>
+public sealed class BusOptions
+{
+    public const string SectionName = "Bus";
+
+    /// <summary>See <see cref="BusTransport"/>; the embedded in-memory bus unless told otherwise.</summary>
+    [EnumDataType(typeof(BusTransport), ErrorMessage = "Bus:Transport must be 'InMemory' or 'RabbitMq'.")]
+    public BusTransport Transport { get; set; } = BusTransport.InMemory;
+
+    /// <summary>
+    /// Broker address, <c>amqp://user:password@host:port/vhost</c> (<c>amqps://</c> for TLS), read by
+    /// MassTransit itself. Logged only without its credentials.
+    /// </summary>
+    public Uri RabbitMqUri { get; set; } = new("amqp://guest:guest@localhost:5672/");
+
+    /// <summary>The queue that receives <c>HealthCheckRequested</c> (sent to directly, or bound to the published type).</summary>
+    [Required, RegularExpression("^[A-Za-z0-9_.:-]{1,200}$")]
+    public string QueueName { get; set; } = "health-check-requested";
+
+    /// <summary>Checks processed at once across all tenants.</summary>
+    [Range(1, 10_000)]
+    public int ConcurrentMessageLimit { get; set; } = 64;
+
+    [Range(1, 65_535)]
+    public int PrefetchCount { get; set; } = 128;
+
+    /// <summary>Retries of a check that failed transiently before it moves to the error queue.</summary>
+    [Range(0, 20)]
+    public int RetryLimit { get; set; } = 5;
+}
+
+/// <summary>What carries the messages.</summary>
+public enum BusTransport
+{
+    /// <summary>Embedded default: one process, nothing to install; messages do not survive a restart.</summary>
+    InMemory,
+
+    /// <summary>Production: durable queues on a RabbitMQ broker.</summary>
+    RabbitMq,
+}

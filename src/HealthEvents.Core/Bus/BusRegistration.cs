@@ -1,0 +1,63 @@
+using HealthEvents.Core.HealthChecks;
+using HealthEvents.Core.Hosting;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace HealthEvents.Core.Bus;
+
+public static class BusRegistration
+{
+    /// <summary>
+    /// MassTransit with the check consumer, on RabbitMQ or the in-memory transport (<c>Bus:Transport</c>),
+    /// and the services that go with the bus. <paramref name="addMassTransit"/> lets tests register it
+    /// through MassTransit's test harness instead; the composition stays the same.
+    /// </summary>
+    public static IHostApplicationBuilder AddHealthEventsBus(
+        this IHostApplicationBuilder builder,
+        Action<IServiceCollection, Action<IBusRegistrationConfigurator>>? addMassTransit = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<BusOptions>()
+            .BindConfiguration(BusOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.RabbitMqUri.IsAbsoluteUri && o.RabbitMqUri.Scheme is "amqp" or "amqps" or "rabbitmq" or "rabbitmqs",
+                "Bus:RabbitMqUri must be an amqp:// or amqps:// address.")
+            .ValidateOnStart();
+
+        // The transport decides what MassTransit registers, so it is read once here, with the same binding.
+        var transport = builder.Configuration.GetSection(BusOptions.SectionName).Get<BusOptions>()?.Transport ?? BusTransport.InMemory;
+        (addMassTransit ?? ((services, configure) => services.AddMassTransit(configure)))(builder.Services, x => ConfigureBus(x, transport));
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+        builder.Services.AddHostedService<OutboxSweeper>();
+        builder.Services.AddHostedService<StartupReport>();
+        return builder;
+    }
+
+    private static void ConfigureBus(IBusRegistrationConfigurator x, BusTransport transport)
+    {
+        x.AddConsumer<HealthCheckRequestedConsumer, HealthCheckRequestedConsumerDefinition>();
+        x.SetKebabCaseEndpointNameFormatter();
+
+        switch (transport)
+        {
+            case BusTransport.RabbitMq:
+                x.UsingRabbitMq((context, cfg) =>
+                {
+                    // MassTransit reads scheme (amqps = TLS), port, virtual host and escaped credentials from the URI.
+                    cfg.Host(context.GetRequiredService<IOptions<BusOptions>>().Value.RabbitMqUri, _ => { });
+                    cfg.ConfigureEndpoints(context);
+                });
+                break;
+            default:
+                x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                break;
+        }
+    }
+}

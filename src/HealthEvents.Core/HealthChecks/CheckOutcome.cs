@@ -1,0 +1,32 @@
+using HealthEvents.Contracts;
+using HealthEvents.Storage;
+
+namespace HealthEvents.Core.HealthChecks;
+
+/// <summary>How a request ended: one of a closed set the consumer switches on.</summary>
+public abstract record CheckOutcome
+{
+    private CheckOutcome()
+    {
+    }
+
+    /// <summary>Answered, from Meta or the store; <paramref name="Change"/> is the stored change it caused, if any.</summary>
+    public sealed record Completed(HealthCheckCompleted Event, StoredChange? Change) : CheckOutcome;
+
+    /// <summary>Not answered, and why.</summary>
+    public sealed record Rejected(HealthCheckRejected Event) : CheckOutcome;
+
+    public static Rejected Refused(HealthCheckRequested request, Rejection rejection)
+    {
+        ArgumentNullException.ThrowIfNull(rejection);
+        return new(new HealthCheckRejected
+        {
+            Request = request,
+            Reason = rejection.Reason,
+            Detail = rejection.Detail,
+            UpstreamErrorCode = rejection.UpstreamErrorCode,
+            UpstreamErrorSubcode = rejection.UpstreamErrorSubcode,
+            RetryAfter = rejection.RetryAfter,
+        });
+    }
+}

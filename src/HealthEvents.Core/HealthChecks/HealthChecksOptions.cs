@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HealthEvents.Core.HealthChecks;
+
+/// <summary>Configuration section <c>HealthChecks</c>.</summary>
+public sealed class HealthChecksOptions
+{
+    public const string SectionName = "HealthChecks";
+
+    /// <summary>How long a WABA's phone numbers and templates are remembered for id resolution.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan ResolutionCacheDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often stored change events that were not published (after a crash) are looked for.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan OutboxSweepInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>An unpublished change younger than this is left to the check that stored it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan OutboxSweepGrace { get; set; } = TimeSpan.FromSeconds(30);
+}

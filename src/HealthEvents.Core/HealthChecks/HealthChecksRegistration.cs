@@ -1,0 +1,39 @@
+using HealthEvents.Core.Throttling;
+using HealthEvents.Domain.Tenants;
+using HealthEvents.Graph;
+using HealthEvents.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace HealthEvents.Core.HealthChecks;
+
+public static class HealthChecksRegistration
+{
+    /// <summary>
+    /// Everything a check needs except the bus: tenants, their budgets, the Graph client, the store,
+    /// and the check's collaborators. (Named apart from ASP.NET Core's <c>AddHealthChecks</c>.)
+    /// </summary>
+    public static IHostApplicationBuilder AddHealthCheckPipeline(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddTenantRegistry();
+        services.AddTenantThrottling();
+        services.AddGraphApiClient();
+        services.AddHealthEventsStorage();
+        services.AddMemoryCache();
+        services.AddOptions<HealthChecksOptions>()
+            .BindConfiguration(HealthChecksOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<EdgeListingCache>();
+        // Scoped: it holds the typed Graph HttpClient, whose handlers the factory must be free to rotate.
+        services.AddScoped<NodeResolver>();
+        services.AddSingleton<SnapshotRecorder>();
+        services.AddSingleton<ChangePublisher>();
+        services.AddScoped<HealthCheckProcessor>();
+        return builder;
+    }
+}

@@ -1,0 +1,38 @@
+using HealthEvents.Core.Bus;
+using HealthEvents.Core.HealthChecks;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace HealthEvents.Core.Hosting;
+
+/// <summary>How every host (the service, the demo, tests and benchmarks) builds HealthEvents.</summary>
+public static class HealthEventsHost
+{
+    /// <summary>
+    /// A host builder that reads <c>appsettings.json</c> from beside the binary, so the service
+    /// behaves the same whatever directory it is started from (environment variables still win).
+    /// </summary>
+    public static HostApplicationBuilder CreateBuilder(string[] args) =>
+        Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+    /// <summary>
+    /// The service: the check pipeline and the bus that feeds it. <paramref name="addMassTransit"/>
+    /// lets tests register the bus through MassTransit's test harness; nothing else differs.
+    /// </summary>
+    public static IHostApplicationBuilder AddHealthEvents(
+        this IHostApplicationBuilder builder,
+        Action<IServiceCollection, Action<IBusRegistrationConfigurator>>? addMassTransit = null) =>
+        builder.AddHealthCheckPipeline().AddHealthEventsBus(addMassTransit);
+
+    /// <summary>
+    /// Validates every options section now, so bad configuration is reported as a list of
+    /// problems (see <see cref="StartupErrors"/>) before anything starts, not as a host failure.
+    /// </summary>
+    public static void ValidateConfiguration(this IHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        host.Services.GetService<IStartupValidator>()?.Validate();
+    }
+}
