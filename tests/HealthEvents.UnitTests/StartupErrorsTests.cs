@@ -1,5 +1,9 @@
-using HealthEvents.Domain.Tenants;
 using HealthEvents.Core.Hosting;
+using HealthEvents.Domain.Tenants;
+using HealthEvents.Graph;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace HealthEvents.UnitTests;
@@ -31,4 +35,56 @@ public class StartupErrorsTests
     [Fact]
     public async Task Other_failures_are_not_disguised_as_configuration_errors() =>
         await Assert.ThrowsAsync<InvalidOperationException>(() => StartupErrors.ReportAsync(() => throw new InvalidOperationException("broker down")));
+
+    [Fact]
+    public async Task A_setting_that_cannot_be_read_is_named_with_what_it_must_be_and_never_echoed()
+    {
+        var (exitCode, error) = await ReportAsync(() =>
+        {
+            var builder = HealthEventsHost.CreateBuilder([]);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Bus:Transport"] = "Kafka-secret-value" });
+            builder.AddHealthEvents();
+            using var host = builder.Build();
+            host.ValidateConfiguration();
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal(StartupErrors.InvalidConfiguration, exitCode);
+        Assert.Contains("Bus:Transport", error, StringComparison.Ordinal);
+        Assert.Contains("InMemory, RabbitMq", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Kafka-secret-value", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_graph_client_composed_without_a_budget_stops_start_up_naming_the_fix()
+    {
+        var (exitCode, error) = await ReportAsync(() =>
+        {
+            var services = new ServiceCollection();
+            services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+            services.AddGraphApiClient();
+            using var provider = services.BuildServiceProvider();
+            provider.GetRequiredService<IStartupValidator>().Validate();
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal(StartupErrors.InvalidConfiguration, exitCode);
+        Assert.Contains("IGraphCallGate", error, StringComparison.Ordinal);
+        Assert.Contains("AddTenantThrottling", error, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Error)> ReportAsync(Func<Task> run)
+    {
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            return (await StartupErrors.ReportAsync(run), error.ToString());
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+    }
 }

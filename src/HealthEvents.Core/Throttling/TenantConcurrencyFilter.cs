@@ -4,16 +4,19 @@ using MassTransit.Configuration;
 namespace HealthEvents.Core.Throttling;
 
 /// <summary>
-/// Runs at most the tenant's <c>MaxConcurrency</c> checks at once. Messages whose tenant cannot be
-/// named (the key selector returns null) pass straight through: the consumer rejects them without
-/// any Graph call, so they need no budget.
+/// Runs at most the tenant's <c>MaxConcurrency</c> contexts at once. Contexts whose tenant cannot
+/// be named (the key selector returns null) pass straight through: the consumer rejects them
+/// without any Graph call, so they need no budget. Generic over the pipe context so it can be
+/// specified at the pipe level, without a bus.
 /// </summary>
-public sealed class TenantConcurrencyFilter<T>(TenantConcurrency concurrency, Func<ConsumeContext<T>, string?> tenantOf)
-    : IFilter<ConsumeContext<T>>
-    where T : class
+public sealed class TenantConcurrencyFilter<TContext>(TenantConcurrency concurrency, Func<TContext, string?> tenantOf)
+    : IFilter<TContext>
+    where TContext : class, PipeContext
 {
-    public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
+    public async Task Send(TContext context, IPipe<TContext> next)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
         var tenant = tenantOf(context);
         if (tenant is null)
         {
@@ -28,12 +31,12 @@ public sealed class TenantConcurrencyFilter<T>(TenantConcurrency concurrency, Fu
     public void Probe(ProbeContext context) => context.CreateFilterScope("tenantConcurrency");
 }
 
-public sealed class TenantConcurrencySpecification<T>(TenantConcurrency? concurrency, Func<ConsumeContext<T>, string?>? tenantOf)
-    : IPipeSpecification<ConsumeContext<T>>
-    where T : class
+public sealed class TenantConcurrencySpecification<TContext>(TenantConcurrency? concurrency, Func<TContext, string?>? tenantOf)
+    : IPipeSpecification<TContext>
+    where TContext : class, PipeContext
 {
-    public void Apply(IPipeBuilder<ConsumeContext<T>> builder) =>
-        builder.AddFilter(new TenantConcurrencyFilter<T>(concurrency!, tenantOf!));
+    public void Apply(IPipeBuilder<TContext> builder) =>
+        builder.AddFilter(new TenantConcurrencyFilter<TContext>(concurrency!, tenantOf!));
 
     public IEnumerable<ValidationResult> Validate()
     {
@@ -51,12 +54,12 @@ public sealed class TenantConcurrencySpecification<T>(TenantConcurrency? concurr
 
 public static class TenantConcurrencyConfigurationExtensions
 {
-    /// <summary>Limits how many messages of one tenant (named by <paramref name="tenantOf"/>) are consumed at once.</summary>
-    public static void UseTenantConcurrency<T>(this IPipeConfigurator<ConsumeContext<T>> configurator,
-        TenantConcurrency concurrency, Func<ConsumeContext<T>, string?> tenantOf)
-        where T : class
+    /// <summary>Limits how many contexts of one tenant (named by <paramref name="tenantOf"/>) run at once.</summary>
+    public static void UseTenantConcurrency<TContext>(this IPipeConfigurator<TContext> configurator,
+        TenantConcurrency concurrency, Func<TContext, string?> tenantOf)
+        where TContext : class, PipeContext
     {
         ArgumentNullException.ThrowIfNull(configurator);
-        configurator.AddPipeSpecification(new TenantConcurrencySpecification<T>(concurrency, tenantOf));
+        configurator.AddPipeSpecification(new TenantConcurrencySpecification<TContext>(concurrency, tenantOf));
     }
 }

@@ -25,6 +25,41 @@ public sealed class SqliteHealthStoreTests : HealthStoreContract, IDisposable
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync(Ct));
     }
 
+    [Fact]
+    public async Task A_file_written_before_history_had_a_schema_still_reads_its_changes()
+    {
+        Directory.CreateDirectory(_directory);
+        var path = Path.Combine(_directory, "store.db");
+        // The schema-1 layout: history rows held the published HealthStatusChanged event.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE history (cust_space_id TEXT NOT NULL, node_type TEXT NOT NULL, node_id TEXT NOT NULL, version INTEGER NOT NULL,
+                    change_json TEXT NOT NULL, recorded_seq INTEGER NOT NULL, dispatched INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (cust_space_id, node_type, node_id, version));
+                INSERT INTO history VALUES ('cs-alpha', 'waba', '102290129340398', 2,
+                    '{"custSpaceId":"cs-alpha","nodeType":"waba","nodeId":"102290129340398","wabaId":"102290129340398","previous":"AVAILABLE","current":"BLOCKED","entities":[{"entityType":"WABA","id":"102290129340398","canSendMessage":"BLOCKED","errors":[{"errorCode":"141006"}]}],"previousEntities":[{"entityType":"WABA","id":"102290129340398","canSendMessage":"AVAILABLE"}],"checkedAt":"2026-11-01T12:00:00+00:00","version":2}',
+                    1, 0);
+                """;
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        var store = new SqliteHealthStore(path);
+        await store.InitializeAsync(Ct);
+        var key = new HealthEvents.Domain.HealthChecks.NodeKey("cs-alpha", "waba", "102290129340398");
+
+        var change = Assert.Single(await store.GetUndispatchedAsync(10, Ct));
+        Assert.Equal(key, change.Key);
+        Assert.Equal(2, change.Version);
+        Assert.Equal("102290129340398", change.Identity.WabaId);
+        Assert.Equal("BLOCKED", change.Current.CanSendMessage);
+        Assert.Equal("141006", change.Current.Entities[0].Errors[0].ErrorCode);
+        Assert.Equal("AVAILABLE", change.Previous!.CanSendMessage);
+        Assert.Equal("BLOCKED", Assert.Single(await store.GetHistoryAsync(key, 1, 10, Ct)).Current.CanSendMessage);
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -5,14 +5,14 @@ using HealthEvents.Core.HealthChecks;
 using HealthEvents.Storage;
 using static HealthEvents.IntegrationTests.Support.TestScenarios;
 
-namespace HealthEvents.IntegrationTests.Service;
+namespace HealthEvents.IntegrationTests.Specs;
 
 public class OutboxTests
 {
     [Fact]
     public async Task A_change_stored_but_never_published_is_published_by_the_sweep_with_its_version_and_message_id()
     {
-        await using var h = await ServiceHarness.StartAsync(TwoTenants(), new Dictionary<string, string?>
+        await using var h = await ServiceHarness.StartInMemoryAsync(TwoTenants(), new Dictionary<string, string?>
         {
             ["HealthChecks:OutboxSweepInterval"] = "00:00:00.200",
             ["HealthChecks:OutboxSweepGrace"] = "00:00:05",

@@ -3,14 +3,14 @@ using HealthEvents.IntegrationTests.Support;
 using MassTransit;
 using static HealthEvents.IntegrationTests.Support.TestScenarios;
 
-namespace HealthEvents.IntegrationTests.Service;
+namespace HealthEvents.IntegrationTests.Specs;
 
 public class CheckLoggingTests
 {
     [Fact]
     public async Task Every_line_logged_about_a_check_names_the_tenant_node_type_node_and_message()
     {
-        await using var h = await ServiceHarness.StartAsync(TwoTenants());
+        await using var h = await ServiceHarness.StartInMemoryAsync(TwoTenants());
         var messageId = NewId.NextGuid();
 
         await h.Bus.Publish(new HealthCheckRequested { CustSpaceId = "alpha", NodeType = NodeTypes.Phone, WabaId = AlphaWaba, PhoneNumber = AlphaPhoneDisplay },

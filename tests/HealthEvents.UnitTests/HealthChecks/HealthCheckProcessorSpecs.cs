@@ -1,0 +1,75 @@
+using HealthEvents.Contracts;
+using HealthEvents.Core.HealthChecks;
+using HealthEvents.UnitTests.Support;
+using static HealthEvents.UnitTests.Support.CheckPipeline;
+
+namespace HealthEvents.UnitTests.HealthChecks;
+
+/// <summary>The processor directly: what ends before Meta, what reaches it, and what the outcome carries.</summary>
+public class HealthCheckProcessorSpecs
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static HealthCheckRequested WabaCheck(string tenant = "alpha", string waba = Waba, TimeSpan? maxAge = null) =>
+        new() { CustSpaceId = tenant, NodeType = NodeTypes.Waba, WabaId = waba, MaxAge = maxAge, RequestedAt = DateTimeOffset.UtcNow };
+
+    [Theory]
+    [InlineData("alpha", "12/34", RejectionReasons.Invalid)]
+    [InlineData("alpha", OtherWaba, RejectionReasons.AccessDenied)]
+    [InlineData("nobody", Waba, RejectionReasons.AccessDenied)]
+    public async Task Bad_or_foreign_requests_are_refused_before_any_graph_call(string tenant, string waba, string reason)
+    {
+        await using var pipeline = await StartAsync();
+
+        var outcome = await pipeline.Get<HealthCheckProcessor>().ProcessAsync(WabaCheck(tenant, waba), 300, Ct);
+
+        var rejected = Assert.IsType<CheckOutcome.Rejected>(outcome);
+        Assert.Equal(reason, rejected.Event.Reason);
+        Assert.Equal(waba, rejected.Event.Request.WabaId);
+        Assert.Empty(pipeline.Graph.Requests);
+    }
+
+    [Fact]
+    public async Task A_first_check_asks_meta_stores_version_one_and_reports_the_change()
+    {
+        await using var pipeline = await StartAsync();
+        pipeline.Graph.Status[Waba] = "LIMITED";
+
+        var completed = Assert.IsType<CheckOutcome.Completed>(await pipeline.Get<HealthCheckProcessor>().ProcessAsync(WabaCheck(), 300, Ct));
+
+        Assert.False(completed.Event.FromCache);
+        Assert.Equal(1, completed.Event.Version);
+        Assert.Equal("LIMITED", completed.Event.Snapshot.CanSendMessage);
+        Assert.Equal(1, completed.Change!.Version);
+        Assert.Equal(1, pipeline.Graph.HealthCalls);
+    }
+
+    [Fact]
+    public async Task A_snapshot_younger_than_max_age_answers_without_meta()
+    {
+        await using var pipeline = await StartAsync();
+        await pipeline.Get<HealthCheckProcessor>().ProcessAsync(WabaCheck(), 300, Ct);
+
+        var cached = Assert.IsType<CheckOutcome.Completed>(
+            await pipeline.Get<HealthCheckProcessor>().ProcessAsync(WabaCheck(maxAge: TimeSpan.FromHours(1)), 300, Ct));
+
+        Assert.True(cached.Event.FromCache);
+        Assert.Null(cached.Change);
+        Assert.Equal(1, pipeline.Graph.HealthCalls);
+    }
+
+    [Fact]
+    public async Task A_phone_check_by_number_carries_the_resolved_ids_in_its_outcome()
+    {
+        await using var pipeline = await StartAsync();
+        pipeline.Graph.Phones.Add(("106540352242922", "+1 555-010-0001"));
+
+        var completed = Assert.IsType<CheckOutcome.Completed>(await pipeline.Get<HealthCheckProcessor>().ProcessAsync(
+            new HealthCheckRequested { CustSpaceId = "alpha", NodeType = NodeTypes.Phone, WabaId = Waba, PhoneNumber = "+15550100001" }, 300, Ct));
+
+        Assert.Equal("106540352242922", completed.Event.NodeId);
+        Assert.Equal("106540352242922", completed.Event.PhoneNumberId);
+        Assert.Equal("+1 555-010-0001", completed.Event.PhoneNumber);
+        Assert.Contains(pipeline.Graph.Requests, r => r.StartsWith("/v21.0/106540352242922?fields=health_status", StringComparison.Ordinal));
+    }
+}
