@@ -9,27 +9,21 @@ namespace HealthEvents.IntegrationTests.Service;
 /// <summary>The check consumer where only a real RabbitMQ broker shows it: queue topology and the error queue.</summary>
 public class HealthCheckBrokerTests
 {
-    private static HealthCheckRequested Waba(string tenant = "alpha", string waba = AlphaWaba, TimeSpan? maxAge = null) =>
-        new() { CustSpaceId = tenant, NodeType = NodeTypes.Waba, WabaId = waba, MaxAge = maxAge, RequestedAt = DateTimeOffset.UtcNow };
-
-    private static int GraphCallsFor(ServiceHarness h, string nodeId) =>
-        h.Simulator.State.Calls.Count(c => c.Path.Contains(nodeId, StringComparison.Ordinal));
-
     [Fact]
     public async Task Persistent_upstream_failures_are_retried_then_land_in_the_error_queue()
     {
         await using var h = await ServiceHarness.StartAsync(TwoTenants());
         h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.ServerError, NodeId = AlphaWaba });
 
-        await h.PublishAsync(Waba());
-        await h.PublishAsync(Waba(tenant: "beta", waba: BetaWaba));
+        await h.PublishAsync(WabaCheck());
+        await h.PublishAsync(WabaCheck(tenant: "beta", waba: BetaWaba));
 
         Assert.True(await h.Harness.Published.Any<Fault<HealthCheckRequested>>(TestContext.Current.CancellationToken));
         await h.WaitForAsync<HealthCheckCompleted>(c => c.CustSpaceId == "beta");
         await using var broker = await BrokerProbe.ConnectAsync(h.BrokerAddress);
         await Eventually.ReturnsAsync(() => broker.MessageCountAsync("health-check-requested_error"), n => n == 1, TimeSpan.FromSeconds(30), "the error queue");
         // (1 + Bus:RetryLimit 2) deliveries x (1 + GraphApi:MaxRetryAttempts 1) HTTP attempts.
-        Assert.Equal(6, GraphCallsFor(h, AlphaWaba));
+        Assert.Equal(6, h.GraphCallsFor(AlphaWaba));
     }
 
     [Fact]
@@ -39,12 +33,12 @@ public class HealthCheckBrokerTests
         var ct = TestContext.Current.CancellationToken;
 
         var endpoint = await h.Bus.GetSendEndpoint(new Uri("queue:health-check-requested"));
-        await endpoint.Send(Waba(tenant: "beta", waba: BetaWaba), ct);
+        await endpoint.Send(WabaCheck(tenant: "beta", waba: BetaWaba), ct);
         await h.WaitForAsync<HealthCheckCompleted>(c => c.CustSpaceId == "beta");
 
         var client = h.Bus.CreateRequestClient<HealthCheckRequested>(new Uri("queue:health-check-requested"));
-        var ok = await client.GetResponse<HealthCheckCompleted, HealthCheckRejected>(Waba(), ct);
-        var bad = await client.GetResponse<HealthCheckCompleted, HealthCheckRejected>(Waba(waba: BetaWaba), ct);
+        var ok = await client.GetResponse<HealthCheckCompleted, HealthCheckRejected>(WabaCheck(), ct);
+        var bad = await client.GetResponse<HealthCheckCompleted, HealthCheckRejected>(WabaCheck(waba: BetaWaba), ct);
 
         Assert.True(ok.Is(out Response<HealthCheckCompleted>? completed));
         Assert.Equal(AlphaWaba, completed.Message.NodeId);

@@ -12,25 +12,19 @@ namespace HealthEvents.IntegrationTests.Specs;
 /// </summary>
 public class HealthCheckConsumerSpecs
 {
-    private static HealthCheckRequested Waba(string tenant = "alpha", string waba = AlphaWaba, TimeSpan? maxAge = null) =>
-        new() { CustSpaceId = tenant, NodeType = NodeTypes.Waba, WabaId = waba, MaxAge = maxAge, RequestedAt = DateTimeOffset.UtcNow };
-
-    private static int GraphCallsFor(ServiceHarness h, string nodeId) =>
-        h.Simulator.State.Calls.Count(c => c.Path.Contains(nodeId, StringComparison.Ordinal));
-
     [Fact]
     public async Task A_status_change_produces_exactly_one_event_with_previous_current_and_version()
     {
         await using var h = await ServiceHarness.StartInMemoryAsync(TwoTenants());
 
-        await h.PublishAsync(Waba());
+        await h.PublishAsync(WabaCheck());
         var first = await h.WaitForAsync<HealthStatusChanged>(e => e.NodeId == AlphaWaba);
         h.Simulator.State.SetHealth(AlphaWaba, new NodeHealth
         {
             CanSendMessage = "BLOCKED",
             Errors = [new NodeHealthError(141006, "There is an error with the payment method.", "Add a new payment method.")],
         });
-        await h.PublishAsync(Waba());
+        await h.PublishAsync(WabaCheck());
         var second = await h.WaitForAsync<HealthStatusChanged>(e => e.NodeId == AlphaWaba && e.Version == 2);
         await h.WaitForAsync<HealthCheckCompleted>(c => c.NodeId == AlphaWaba && c.Version == 2);
 
@@ -49,14 +43,14 @@ public class HealthCheckConsumerSpecs
     {
         await using var h = await ServiceHarness.StartInMemoryAsync(TwoTenants());
 
-        await h.PublishAsync(Waba());
+        await h.PublishAsync(WabaCheck());
         await h.WaitForAsync<HealthCheckCompleted>(c => c.NodeId == AlphaWaba);
-        await h.PublishAsync(Waba());
+        await h.PublishAsync(WabaCheck());
         await Eventually.TrueAsync(() => h.PublishedNow<HealthCheckCompleted>(c => c.NodeId == AlphaWaba).Count == 2, TimeSpan.FromSeconds(30), "the second check");
 
         Assert.Single(h.PublishedNow<HealthStatusChanged>());
         Assert.All(h.PublishedNow<HealthCheckCompleted>(), c => Assert.Equal(1, c.Version));
-        Assert.Equal(2, GraphCallsFor(h, AlphaWaba));
+        Assert.Equal(2, h.GraphCallsFor(AlphaWaba));
     }
 
     [Fact]
@@ -103,11 +97,11 @@ public class HealthCheckConsumerSpecs
     public async Task MaxAge_answers_from_the_store_without_a_graph_call()
     {
         await using var h = await ServiceHarness.StartInMemoryAsync(TwoTenants());
-        await h.PublishAsync(Waba());
+        await h.PublishAsync(WabaCheck());
         await h.WaitForAsync<HealthCheckCompleted>(c => c.NodeId == AlphaWaba);
         var callsBefore = h.Simulator.State.Calls.Count;
 
-        await h.PublishAsync(Waba(maxAge: TimeSpan.FromHours(1)));
+        await h.PublishAsync(WabaCheck(maxAge: TimeSpan.FromHours(1)));
         var cached = await h.WaitForAsync<HealthCheckCompleted>(c => c.FromCache);
 
         Assert.Equal(AlphaWaba, cached.NodeId);
@@ -120,8 +114,8 @@ public class HealthCheckConsumerSpecs
     {
         await using var h = await ServiceHarness.StartInMemoryAsync(TwoTenants());
 
-        await h.PublishAsync(Waba(tenant: "alpha", waba: BetaWaba));
-        await h.PublishAsync(Waba(tenant: "nobody", waba: AlphaWaba));
+        await h.PublishAsync(WabaCheck(tenant: "alpha", waba: BetaWaba));
+        await h.PublishAsync(WabaCheck(tenant: "nobody", waba: AlphaWaba));
         var foreignWaba = await h.WaitForAsync<HealthCheckRejected>(r => r.Request.WabaId == BetaWaba);
         var unknownTenant = await h.WaitForAsync<HealthCheckRejected>(r => r.Request.CustSpaceId == "nobody");
 
@@ -147,7 +141,7 @@ public class HealthCheckConsumerSpecs
         var rejected = await h.WaitForAsync<HealthCheckRejected>(_ => true);
 
         Assert.Equal(RejectionReasons.AccessDenied, rejected.Reason);
-        Assert.Equal(0, GraphCallsFor(h, BetaPhone));
+        Assert.Equal(0, h.GraphCallsFor(BetaPhone));
     }
 
     [Theory]
@@ -172,12 +166,12 @@ public class HealthCheckConsumerSpecs
         await using var h = await ServiceHarness.StartInMemoryAsync(TwoTenants());
         h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.Permission, NodeId = AlphaWaba });
 
-        await h.PublishAsync(Waba());
+        await h.PublishAsync(WabaCheck());
         var rejected = await h.WaitForAsync<HealthCheckRejected>(_ => true);
 
         Assert.Equal(RejectionReasons.UpstreamRejected, rejected.Reason);
         Assert.Equal(200, rejected.UpstreamErrorCode);
-        Assert.Equal(1, GraphCallsFor(h, AlphaWaba));
+        Assert.Equal(1, h.GraphCallsFor(AlphaWaba));
     }
 
     [Fact]
@@ -186,17 +180,17 @@ public class HealthCheckConsumerSpecs
         await using var h = await ServiceHarness.StartInMemoryAsync(TwoTenants());
         h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.Throttle, NodeId = AlphaWaba, Code = 80007, RegainAccessMinutes = 5, Times = 1 });
 
-        await h.PublishAsync(Waba());
+        await h.PublishAsync(WabaCheck());
         var throttled = await h.WaitForAsync<HealthCheckRejected>(_ => true);
-        await h.PublishAsync(Waba());
-        await h.PublishAsync(Waba(tenant: "beta", waba: BetaWaba));
+        await h.PublishAsync(WabaCheck());
+        await h.PublishAsync(WabaCheck(tenant: "beta", waba: BetaWaba));
         await h.WaitForAsync<HealthCheckCompleted>(c => c.CustSpaceId == "beta");
         await Eventually.TrueAsync(() => h.PublishedNow<HealthCheckRejected>().Count == 2, TimeSpan.FromSeconds(30), "the paused tenant's second rejection");
 
         Assert.Equal(RejectionReasons.Throttled, throttled.Reason);
         Assert.Equal(80007, throttled.UpstreamErrorCode);
         Assert.InRange(throttled.RetryAfter!.Value, TimeSpan.FromMinutes(4.9), TimeSpan.FromMinutes(5));
-        Assert.Equal(1, GraphCallsFor(h, AlphaWaba));
+        Assert.Equal(1, h.GraphCallsFor(AlphaWaba));
     }
 
     [Fact]
@@ -204,7 +198,7 @@ public class HealthCheckConsumerSpecs
     {
         await using var h = await ServiceHarness.StartInMemoryAsync(TwoTenants());
         var id = NewId.NextGuid();
-        var request = Waba();
+        var request = WabaCheck();
 
         await h.Bus.Publish(request, c => c.MessageId = id, TestContext.Current.CancellationToken);
         await h.WaitForAsync<HealthCheckCompleted>(c => c.NodeId == AlphaWaba);

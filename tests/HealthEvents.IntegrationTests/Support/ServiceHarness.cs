@@ -93,6 +93,9 @@ public sealed class ServiceHarness : IAsyncDisposable
         return new ServiceHarness(host, vhost, simulator, directory, logs);
     }
 
+    /// <summary>Graph calls the simulator saw whose path names <paramref name="nodeId"/>.</summary>
+    public int GraphCallsFor(string nodeId) => Simulator.State.Calls.Count(c => c.Path.Contains(nodeId, StringComparison.Ordinal));
+
     public Task PublishAsync(HealthCheckRequested request) => Bus.Publish(request, TestContext.Current.CancellationToken);
 
     /// <summary>Waits for the first published <typeparamref name="T"/> matching <paramref name="match"/>.</summary>

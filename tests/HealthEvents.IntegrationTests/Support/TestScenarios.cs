@@ -1,3 +1,4 @@
+using HealthEvents.Contracts;
 using HealthEvents.GraphSimulator.Scenarios;
 
 namespace HealthEvents.IntegrationTests.Support;
@@ -13,6 +14,10 @@ public static class TestScenarios
     public const string AlphaTemplate = "2632273056924580";
     public const string BetaWaba = "203300000000001";
     public const string BetaPhone = "206500000000001";
+
+    /// <summary>A WABA check as a sending pipeline would publish it (alpha's WABA unless told otherwise).</summary>
+    public static HealthCheckRequested WabaCheck(string tenant = "alpha", string waba = AlphaWaba, TimeSpan? maxAge = null) =>
+        new() { CustSpaceId = tenant, NodeType = NodeTypes.Waba, WabaId = waba, MaxAge = maxAge, RequestedAt = DateTimeOffset.UtcNow };
 
     public static Scenario TwoTenants(int extraPhones = 0) => new()
     {
