@@ -56,6 +56,23 @@ public class StartupErrorsTests
     }
 
     [Fact]
+    public async Task A_word_where_a_number_belongs_is_named_as_such()
+    {
+        var (exitCode, error) = await ReportAsync(() =>
+        {
+            var builder = HealthEventsHost.CreateBuilder([]);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Tenants:Defaults:RequestsPerSecond"] = "fast" });
+            builder.AddHealthEvents();
+            using var host = builder.Build();
+            host.ValidateConfiguration();
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal(StartupErrors.InvalidConfiguration, exitCode);
+        Assert.Contains("Tenants:Defaults:RequestsPerSecond: the value cannot be read; it must be a whole number.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_graph_client_composed_without_a_budget_stops_start_up_naming_the_fix()
     {
         var (exitCode, error) = await ReportAsync(() =>

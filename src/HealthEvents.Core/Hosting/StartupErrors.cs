@@ -55,6 +55,11 @@ public static partial class StartupErrors
         var expected = type switch
         {
             { IsEnum: true } => "one of: " + string.Join(", ", Enum.GetNames(type)),
+            _ when type == typeof(int) || type == typeof(long) => "a whole number",
+            _ when type == typeof(double) || type == typeof(decimal) => "a number",
+            _ when type == typeof(TimeSpan) => "a duration such as 00:00:10",
+            _ when type == typeof(bool) => "true or false",
+            _ when type == typeof(Uri) => "an address",
             _ => "a " + (type?.Name ?? typeName[(typeName.LastIndexOf('.') + 1)..]),
         };
         return $"{match.Groups["path"].Value}: the value cannot be read; it must be {expected}.";
