@@ -51,7 +51,16 @@ public static class BusRegistration
                 x.UsingRabbitMq((context, cfg) =>
                 {
                     // MassTransit reads scheme (amqps = TLS), port, virtual host and escaped credentials from the URI.
-                    cfg.Host(context.GetRequiredService<IOptions<BusOptions>>().Value.RabbitMqUri, _ => { });
+                    var broker = context.GetRequiredService<IOptions<BusOptions>>().Value.RabbitMqUri;
+                    cfg.Host(broker, h =>
+                    {
+                        // Without user info MassTransit would send empty credentials; RabbitMQ's own default is guest.
+                        if (string.IsNullOrEmpty(broker.UserInfo))
+                        {
+                            h.Username("guest");
+                            h.Password("guest");
+                        }
+                    });
                     cfg.ConfigureEndpoints(context);
                 });
                 break;
