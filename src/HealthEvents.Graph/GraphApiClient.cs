@@ -22,14 +22,13 @@ namespace HealthEvents.Graph;
 public sealed class GraphApiClient(
     HttpClient http,
     IOptions<GraphApiOptions> options,
-    ResiliencePipelineProvider<string> pipelines,
+    ResiliencePipelineProvider<GraphPipelineKey> pipelines,
     IGraphCallGate gate,
     TimeProvider time)
 {
     public const string PipelineName = "graph-api";
 
     private readonly GraphApiOptions _options = options.Value;
-    private readonly ResiliencePipeline _pipeline = pipelines.GetPipeline(PipelineName);
 
     /// <summary><c>GET /{node-id}?fields=health_status</c>.</summary>
     public Task<HealthSnapshot> GetHealthStatusAsync(string nodeId, GraphCaller caller, CancellationToken cancellationToken)
@@ -87,7 +86,9 @@ public sealed class GraphApiClient(
     {
         try
         {
-            return await _pipeline.ExecuteAsync(
+            // The tenant's own instance: its circuit opens for its failures only.
+            var pipeline = pipelines.GetPipeline(new GraphPipelineKey(PipelineName, caller.CustSpaceId));
+            return await pipeline.ExecuteAsync(
                 static async (state, ct) => await state.Client.AttemptAsync(state.Url, state.Caller, state.Parse, ct),
                 (Client: this, Url: relativeUrl, Caller: caller, Parse: parse),
                 cancellationToken);

@@ -17,7 +17,7 @@ public static class GraphApiRegistration
     /// <summary>
     /// Registers <see cref="GraphApiClient"/> with options from <c>GraphApi</c> (validated at start-up)
     /// and its named Polly pipeline: an overall timeout around retry (jittered, transient failures
-    /// only) around a circuit breaker. Each attempt is bounded by HttpClient's timeout
+    /// only) around a circuit breaker, one instance per tenant (<see cref="GraphPipelineKey"/>). Each attempt is bounded by HttpClient's timeout
     /// (<see cref="GraphApiOptions.AttemptTimeout"/>) so that waiting for the tenant's budget,
     /// which happens inside the attempt, is not counted as Meta being slow.
     /// <para>
@@ -45,7 +45,14 @@ public static class GraphApiRegistration
             http.MaxResponseContentBufferSize = MaxResponseBytes;
         });
 
-        services.AddResiliencePipeline(GraphApiClient.PipelineName, (builder, context) =>
+        // One pipeline configuration, one instance (and so one circuit breaker) per tenant.
+        services.AddResiliencePipelineRegistry<GraphPipelineKey>(o =>
+        {
+            o.BuilderComparer = GraphPipelineKey.BuilderComparer;
+            o.BuilderNameFormatter = key => key.Pipeline;
+            o.InstanceNameFormatter = key => key.CustSpaceId;
+        });
+        services.AddResiliencePipeline(new GraphPipelineKey(GraphApiClient.PipelineName, ""), (builder, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<GraphApiOptions>>().Value;
             // Throttled and permanent errors are deliberately not here: retrying them only spends budget.

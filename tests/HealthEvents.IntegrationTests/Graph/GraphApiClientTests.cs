@@ -228,4 +228,27 @@ public class GraphApiClientTests
         Assert.Contains("BrokenCircuit", ex.Message, StringComparison.Ordinal);
         Assert.Equal(callsBefore, h.Simulator.State.Calls.Count);
     }
+
+    [Fact]
+    public async Task One_tenants_open_circuit_does_not_stop_another_tenants_calls()
+    {
+        await using var h = await GraphClientHarness.StartAsync(TwoTenants(), settings: new Dictionary<string, string?>
+        {
+            ["GraphApi:MaxRetryAttempts"] = "0",
+            ["GraphApi:CircuitMinimumThroughput"] = "2",
+            ["GraphApi:CircuitBreakDuration"] = "00:01:00",
+        });
+        var beta = new GraphCaller("cs-beta", new AccessToken(BetaToken));
+        h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.ServerError, NodeId = AlphaWaba });
+        for (var i = 0; i < 3; i++)
+        {
+            await Assert.ThrowsAsync<GraphTransientException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, GraphClientHarness.Alpha, Ct));
+        }
+
+        var alphaOpen = await Assert.ThrowsAsync<GraphTransientException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, GraphClientHarness.Alpha, Ct));
+        var betaHealth = await h.Client.GetHealthStatusAsync(BetaWaba, beta, Ct);
+
+        Assert.Contains("BrokenCircuit", alphaOpen.Message, StringComparison.Ordinal);
+        Assert.Contains(betaHealth.Entities, e => e.Id == BetaWaba);
+    }
 }
