@@ -39,6 +39,7 @@ public static partial class GraphEndpoints
         var token = state.FindToken(bearer);
         var node = state.FindNode(id);
         var tokenName = token?.Name ?? SimulatorState.UnknownToken;
+        using var inFlight = state.InFlight(tokenName);
         // Counted on arrival, as Meta counts, before any simulated latency.
         var (verdict, arrivedAt) = state.Admit(tokenName, node?.Waba.Id);
         var call = new CallContext(http, state, arrivedAt, tokenName, path, node?.Waba.Id);

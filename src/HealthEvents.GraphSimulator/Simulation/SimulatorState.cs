@@ -20,6 +20,8 @@ public sealed class SimulatorState
     private readonly Dictionary<string, NodeHealth> _overrides = new(StringComparer.Ordinal);
     private readonly List<FaultRule> _faults;
     private readonly List<SimulatedCall> _calls = [];
+    private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _mostInFlight = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<DateTimeOffset>> _recentByToken = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<DateTimeOffset>> _recentByWaba = new(StringComparer.Ordinal);
 
@@ -129,6 +131,49 @@ public sealed class SimulatorState
                 && Count(_recentByWaba, wabaId, now) > _scenario.RateLimits.PerWabaPerSecond
                 && _scenario.RateLimits.PerWabaPerSecond > 0;
             return (tokenOver ? RateVerdict.TokenLimited : wabaOver ? RateVerdict.WabaLimited : RateVerdict.Admitted, now);
+        }
+    }
+
+    /// <summary>Counts a call as in progress at the Graph side until the returned handle is disposed.</summary>
+    public IDisposable InFlight(string tokenName)
+    {
+        lock (_gate)
+        {
+            var now = _inFlight.GetValueOrDefault(tokenName) + 1;
+            _inFlight[tokenName] = now;
+            _mostInFlight[tokenName] = Math.Max(_mostInFlight.GetValueOrDefault(tokenName), now);
+        }
+
+        return new InFlightCall(this, tokenName);
+    }
+
+    /// <summary>The most calls of one token that were in progress at the same time (arrival to answer).</summary>
+    public int MostInFlight(string tokenName)
+    {
+        lock (_gate)
+        {
+            return _mostInFlight.GetValueOrDefault(tokenName);
+        }
+    }
+
+    private void Left(string tokenName)
+    {
+        lock (_gate)
+        {
+            _inFlight[tokenName]--;
+        }
+    }
+
+    private sealed class InFlightCall(SimulatorState state, string tokenName) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                state.Left(tokenName);
+            }
         }
     }
 
