@@ -31,9 +31,6 @@ public abstract record CheckTarget
     /// <summary>The contract's node type (<see cref="NodeTypes"/>).</summary>
     public abstract string NodeType { get; }
 
-    /// <summary>The node's Graph id when the request named it (a WABA, or a phone number or template by id); null until resolved otherwise.</summary>
-    public abstract string? KnownNodeId { get; }
-
     private static void RequireGraphId(string id, string name)
     {
         if (!GraphId.IsValid(id))
@@ -46,8 +43,6 @@ public abstract record CheckTarget
     public sealed record Waba(string CustSpaceId, string WabaId, TimeSpan? MaxAge) : CheckTarget(CustSpaceId, WabaId, MaxAge)
     {
         public override string NodeType => NodeTypes.Waba;
-
-        public override string? KnownNodeId => WabaId;
     }
 
     /// <summary>A phone number given as its display number, found on the WABA's phone_numbers edge.</summary>
@@ -67,8 +62,6 @@ public abstract record CheckTarget
         public string DisplayNumber { get; }
 
         public override string NodeType => NodeTypes.Phone;
-
-        public override string? KnownNodeId => null;
     }
 
     /// <summary>A phone number given as its Graph id; it must be on the WABA's phone_numbers edge.</summary>
@@ -84,8 +77,6 @@ public abstract record CheckTarget
         public string PhoneNumberId { get; }
 
         public override string NodeType => NodeTypes.Phone;
-
-        public override string? KnownNodeId => PhoneNumberId;
     }
 
     /// <summary>A template given as code and language, found on the WABA's message_templates edge.</summary>
@@ -105,8 +96,6 @@ public abstract record CheckTarget
         public string Language { get; }
 
         public override string NodeType => NodeTypes.Template;
-
-        public override string? KnownNodeId => null;
     }
 
     /// <summary>A template given as its Graph id; it must be on the WABA's message_templates edge.</summary>
@@ -122,7 +111,5 @@ public abstract record CheckTarget
         public string TemplateId { get; }
 
         public override string NodeType => NodeTypes.Template;
-
-        public override string? KnownNodeId => TemplateId;
     }
 }
