@@ -15,7 +15,7 @@ namespace HealthEvents.Graph;
 
 /// <summary>
 /// Typed client for the three Graph calls HealthEvents makes. Every id is checked to be a Graph
-/// id before a URL is built; every HTTP attempt passes the tenant's <see cref="IGraphCallGate"/>;
+/// id before a URL is built; every HTTP attempt passes the budget's <see cref="IGraphCallGate"/>;
 /// failures come out as <see cref="GraphTransientException"/> (already retried),
 /// <see cref="GraphThrottledException"/> or <see cref="GraphPermanentException"/>.
 /// </summary>
@@ -104,29 +104,28 @@ public sealed class GraphApiClient(
     /// <summary>One HTTP attempt: admitted by the tenant's gate, timed by HttpClient.Timeout.</summary>
     private async ValueTask<T> AttemptAsync<T>(string relativeUrl, GraphCaller caller, Func<string, T> parse, CancellationToken cancellationToken)
     {
-        using var lease = await gate.EnterAsync(caller.CustSpaceId, cancellationToken);
+        using var lease = await gate.EnterAsync(caller.Scope, cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Get, relativeUrl);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", caller.Token.Reveal());
 
         using var response = await http.SendAsync(request, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        var retryAfter = UsageHeaders.RetryAfter(response.Headers, _options.DefaultThrottleBackoff);
+        // Even on success: Meta may say a budget is spent, and we stop before it starts refusing.
+        var pauses = UsageHeaders.Pauses(response.Headers, _options.DefaultThrottleBackoff);
+        foreach (var pause in pauses)
+        {
+            gate.Pause(caller.Scope, pause);
+        }
 
         if (!response.IsSuccessStatusCode)
         {
-            var error = GraphErrorClassifier.Classify(response.StatusCode, body, retryAfter, _options.DefaultThrottleBackoff, Scrub(caller));
-            if (error is GraphThrottledException throttled)
+            var error = GraphErrorClassifier.Classify(response.StatusCode, body, pauses, _options.DefaultThrottleBackoff, Scrub(caller));
+            if (error is GraphThrottledException throttled && !pauses.Contains(throttled.Pause))
             {
-                gate.BackOff(caller.CustSpaceId, throttled.RetryAfter);
+                gate.Pause(caller.Scope, throttled.Pause);
             }
 
             throw error;
-        }
-
-        if (retryAfter is { } pause)
-        {
-            // Meta answered but says the budget is spent: stop before it starts refusing.
-            gate.BackOff(caller.CustSpaceId, pause);
         }
 
         try

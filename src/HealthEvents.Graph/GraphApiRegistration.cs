@@ -33,7 +33,7 @@ public static class GraphApiRegistration
             .ValidateDataAnnotations()
             .Validate<IServiceProviderIsService>(
                 (_, registered) => registered.IsService(typeof(IGraphCallGate)),
-                "The Graph API client has no call budget: register an IGraphCallGate (the service's AddTenantThrottling) so no call reaches Meta unthrottled.")
+                "The Graph API client has no call budget: register an IGraphCallGate (the service's AddGraphBudget) so no call reaches Meta unthrottled.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 

@@ -2,12 +2,22 @@ using HealthEvents.Domain.Tenants;
 
 namespace HealthEvents.Graph;
 
-/// <summary>Who a Graph call is made for: its budget is the tenant's, its token the tenant's.</summary>
-public sealed record GraphCaller(string CustSpaceId, AccessToken Token)
+/// <summary>
+/// Who a Graph call is made for: its token is the tenant's, its budget is the tenant's and the
+/// WABA's (<see cref="Scope"/>).
+/// </summary>
+public sealed record GraphCaller(string CustSpaceId, string WabaId, AccessToken Token)
 {
-    public static GraphCaller For(Tenant tenant)
+    /// <summary>The budget scopes the call is charged to; carries no secret.</summary>
+    public GraphCallScope Scope => new(CustSpaceId, WabaId);
+
+    public static GraphCaller For(Tenant tenant, string wabaId)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        return new(tenant.CustSpaceId, tenant.Token);
+        ArgumentException.ThrowIfNullOrWhiteSpace(wabaId);
+        return new(tenant.CustSpaceId, wabaId, tenant.Token);
     }
 }
+
+/// <summary>The tenant and the WABA a Graph call is made for: the keys of the limits it is subject to.</summary>
+public sealed record GraphCallScope(string CustSpaceId, string WabaId);

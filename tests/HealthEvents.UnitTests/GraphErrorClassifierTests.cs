@@ -1,5 +1,6 @@
 using System.Net;
 using HealthEvents.Graph.Errors;
+using HealthEvents.Graph.Throttling;
 
 namespace HealthEvents.UnitTests;
 
@@ -8,7 +9,7 @@ public class GraphErrorClassifierTests
     private const string Secret = "EAAG-canary-token";
 
     private static GraphApiException Classify(HttpStatusCode status, string body) =>
-        GraphErrorClassifier.Classify(status, body, null, TimeSpan.FromSeconds(60), s => s.Replace(Secret, "***", StringComparison.Ordinal));
+        GraphErrorClassifier.Classify(status, body, [], TimeSpan.FromSeconds(60), s => s.Replace(Secret, "***", StringComparison.Ordinal));
 
     [Theory]
     [InlineData(190, null, GraphPermanentReason.InvalidToken)]
@@ -28,16 +29,26 @@ public class GraphErrorClassifierTests
     }
 
     [Theory]
-    [InlineData(4)]
-    [InlineData(17)]
-    [InlineData(32)]
-    [InlineData(613)]
-    [InlineData(80007)]
-    [InlineData(130429)]
-    public void Throttling_codes_are_throttled_with_the_default_backoff_when_meta_gives_no_time(int code)
+    [InlineData(4, ThrottleScope.App)]
+    [InlineData(17, ThrottleScope.Tenant)]
+    [InlineData(32, ThrottleScope.Tenant)]
+    [InlineData(613, ThrottleScope.Tenant)]
+    [InlineData(80007, ThrottleScope.Waba)]
+    [InlineData(80004, ThrottleScope.Waba)]
+    [InlineData(130429, ThrottleScope.Tenant)]
+    public void Throttling_codes_name_their_scope_and_use_the_default_backoff_when_meta_gives_no_time(int code, ThrottleScope scope)
     {
         var ex = Assert.IsType<GraphThrottledException>(Classify(HttpStatusCode.BadRequest, $$$"""{"error":{"message":"slow down","code":{{{code}}}}}"""));
         Assert.Equal(TimeSpan.FromSeconds(60), ex.RetryAfter);
+        Assert.Equal(scope, ex.Scope);
+    }
+
+    [Fact]
+    public void A_throttle_lasts_as_long_as_the_usage_header_of_its_own_scope_says()
+    {
+        var ex = Assert.IsType<GraphThrottledException>(GraphErrorClassifier.Classify(HttpStatusCode.BadRequest, """{"error":{"message":"x","code":4}}""",
+            [new MetaPause(ThrottleScope.Waba, TimeSpan.FromMinutes(9)), new MetaPause(ThrottleScope.App, TimeSpan.FromMinutes(2))], TimeSpan.FromSeconds(60), s => s));
+        Assert.Equal(new MetaPause(ThrottleScope.App, TimeSpan.FromMinutes(2)), ex.Pause);
     }
 
     [Theory]

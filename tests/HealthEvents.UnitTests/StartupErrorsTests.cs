@@ -87,7 +87,7 @@ public class StartupErrorsTests
 
         Assert.Equal(StartupErrors.InvalidConfiguration, exitCode);
         Assert.Contains("IGraphCallGate", error, StringComparison.Ordinal);
-        Assert.Contains("AddTenantThrottling", error, StringComparison.Ordinal);
+        Assert.Contains("AddGraphBudget", error, StringComparison.Ordinal);
     }
 
     private static async Task<(int ExitCode, string Error)> ReportAsync(Func<Task> run)

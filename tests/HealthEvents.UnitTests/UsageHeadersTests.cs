@@ -20,19 +20,19 @@ public class UsageHeadersTests
     public void Business_use_case_regain_time_is_read_in_minutes_and_the_longest_wins()
     {
         var header = """{"506914307656634":[{"type":"whatsapp_business_management","call_count":100,"estimated_time_to_regain_access":2},{"type":"messaging","estimated_time_to_regain_access":5}]}""";
-        Assert.Equal(TimeSpan.FromMinutes(5), UsageHeaders.RetryAfter(Headers(("X-Business-Use-Case-Usage", header)), TimeSpan.FromSeconds(60)));
+        Assert.Equal([new MetaPause(ThrottleScope.Waba, TimeSpan.FromMinutes(5))], UsageHeaders.Pauses(Headers(("X-Business-Use-Case-Usage", header)), TimeSpan.FromSeconds(60)));
     }
 
     [Fact]
-    public void Full_app_usage_pauses_for_the_default_time()
+    public void Full_app_usage_pauses_the_whole_app_for_the_default_time()
     {
-        Assert.Equal(TimeSpan.FromSeconds(60), UsageHeaders.RetryAfter(Headers(("X-App-Usage", """{"call_count":100,"total_time":20}""")), TimeSpan.FromSeconds(60)));
-        Assert.Null(UsageHeaders.RetryAfter(Headers(("X-App-Usage", """{"call_count":42,"total_time":20}""")), TimeSpan.FromSeconds(60)));
+        Assert.Equal([new MetaPause(ThrottleScope.App, TimeSpan.FromSeconds(60))], UsageHeaders.Pauses(Headers(("X-App-Usage", """{"call_count":100,"total_time":20}""")), TimeSpan.FromSeconds(60)));
+        Assert.Empty(UsageHeaders.Pauses(Headers(("X-App-Usage", """{"call_count":42,"total_time":20}""")), TimeSpan.FromSeconds(60)));
     }
 
     [Fact]
-    public void Retry_after_header_is_honoured() =>
-        Assert.Equal(TimeSpan.FromSeconds(7), UsageHeaders.RetryAfter(Headers(("Retry-After", "7")), TimeSpan.FromSeconds(60)));
+    public void Retry_after_header_pauses_the_callers_token() =>
+        Assert.Equal([new MetaPause(ThrottleScope.Tenant, TimeSpan.FromSeconds(7))], UsageHeaders.Pauses(Headers(("Retry-After", "7")), TimeSpan.FromSeconds(60)));
 
     [Theory]
     [InlineData("not json")]
@@ -40,5 +40,5 @@ public class UsageHeadersTests
     [InlineData("""{"1":"x"}""")]
     [InlineData("""{"1":[{"estimated_time_to_regain_access":0}]}""")]
     public void Unreadable_or_zero_values_mean_no_pause(string header) =>
-        Assert.Null(UsageHeaders.RetryAfter(Headers(("X-Business-Use-Case-Usage", header)), TimeSpan.FromSeconds(60)));
+        Assert.Empty(UsageHeaders.Pauses(Headers(("X-Business-Use-Case-Usage", header)), TimeSpan.FromSeconds(60)));
 }

@@ -1,5 +1,6 @@
 using HealthEvents.Core.HealthChecks;
 using HealthEvents.Core.Hosting;
+using HealthEvents.Core.Parking;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +36,15 @@ public static class BusRegistration
             o.WaitUntilStarted = true;
             o.StopTimeout = TimeSpan.FromSeconds(30);
         });
+        if (transport == BusTransport.RabbitMq)
+        {
+            builder.Services.AddSingleton<ICheckParking, RabbitMqParking>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<ICheckParking, InMemoryParking>();
+        }
+
         builder.Services.AddHostedService<OutboxSweeper>();
         builder.Services.AddHostedService<StartupReport>();
         return builder;

@@ -1,4 +1,5 @@
 using HealthEvents.Contracts;
+using HealthEvents.Core.Budgets;
 using HealthEvents.Storage;
 
 namespace HealthEvents.Core.HealthChecks;
@@ -15,6 +16,12 @@ public abstract record CheckOutcome
 
     /// <summary>Not answered, and why.</summary>
     public sealed record Rejected(HealthCheckRejected Event) : CheckOutcome;
+
+    /// <summary>
+    /// Not yet: the budget (or Meta, or the check this one joined) says not before <paramref name="Until"/>.
+    /// The message is parked until then, carrying its reserved pace <paramref name="Slot"/>.
+    /// </summary>
+    public sealed record Parked(DateTimeOffset Until, DateTimeOffset? Slot, BudgetLimit Reason) : CheckOutcome;
 
     public static Rejected Refused(HealthCheckRequested request, Rejection rejection)
     {

@@ -31,6 +31,12 @@ public abstract record CheckTarget
     /// <summary>The contract's node type (<see cref="NodeTypes"/>).</summary>
     public abstract string NodeType { get; }
 
+    /// <summary>Requests with the same key ask about the same node in the same way, so one check can answer them all.</summary>
+    public string CoalescingKey => $"{CustSpaceId}|{NodeType}|{WabaId}|{NodeSelector}";
+
+    /// <summary>How the node is named within its WABA (empty for the WABA itself).</summary>
+    protected abstract string NodeSelector { get; }
+
     private static void RequireGraphId(string id, string name)
     {
         if (!GraphId.IsValid(id))
@@ -43,6 +49,8 @@ public abstract record CheckTarget
     public sealed record Waba(string CustSpaceId, string WabaId, TimeSpan? MaxAge) : CheckTarget(CustSpaceId, WabaId, MaxAge)
     {
         public override string NodeType => NodeTypes.Waba;
+
+        protected override string NodeSelector => "";
     }
 
     /// <summary>A phone number given as its display number, found on the WABA's phone_numbers edge.</summary>
@@ -62,6 +70,8 @@ public abstract record CheckTarget
         public string DisplayNumber { get; }
 
         public override string NodeType => NodeTypes.Phone;
+
+        protected override string NodeSelector => "number:" + PhoneNumbers.Normalize(DisplayNumber);
     }
 
     /// <summary>A phone number given as its Graph id; it must be on the WABA's phone_numbers edge.</summary>
@@ -77,6 +87,8 @@ public abstract record CheckTarget
         public string PhoneNumberId { get; }
 
         public override string NodeType => NodeTypes.Phone;
+
+        protected override string NodeSelector => "id:" + PhoneNumberId;
     }
 
     /// <summary>A template given as code and language, found on the WABA's message_templates edge.</summary>
@@ -96,6 +108,8 @@ public abstract record CheckTarget
         public string Language { get; }
 
         public override string NodeType => NodeTypes.Template;
+
+        protected override string NodeSelector => "code:" + Code + "|" + Language.ToUpperInvariant();
     }
 
     /// <summary>A template given as its Graph id; it must be on the WABA's message_templates edge.</summary>
@@ -111,5 +125,7 @@ public abstract record CheckTarget
         public string TemplateId { get; }
 
         public override string NodeType => NodeTypes.Template;
+
+        protected override string NodeSelector => "id:" + TemplateId;
     }
 }

@@ -49,6 +49,10 @@ public sealed class EdgeListingCache(IMemoryCache cache, IOptions<HealthChecksOp
         }
     }
 
+    /// <summary>The listing if it is cached and already read, without any Graph call.</summary>
+    public IReadOnlyList<T>? Peek<T>(EdgeListingKey key) =>
+        cache.TryGetValue(key, out Task<IReadOnlyList<T>>? reading) && reading is { IsCompletedSuccessfully: true } ? reading.Result : null;
+
     private static async Task<IReadOnlyList<T>> ReadAllAsync<T>(Func<CancellationToken, IAsyncEnumerable<T>> list) =>
         await list(CancellationToken.None).ToListAsync(CancellationToken.None);
 }

@@ -1,18 +1,20 @@
 using HealthEvents.Contracts;
-using HealthEvents.Core.Throttling;
+using HealthEvents.Core.Budgets;
 using HealthEvents.Domain.HealthChecks;
 using HealthEvents.Domain.Tenants;
 using HealthEvents.Graph;
 using HealthEvents.Graph.Errors;
 using HealthEvents.Storage;
-using Microsoft.Extensions.Options;
 
 namespace HealthEvents.Core.HealthChecks;
 
 /// <summary>
-/// One health check, start to finish: validate, check the tenant owns the WABA, resolve the node,
-/// answer from a fresh-enough snapshot or ask Meta, and store the answer. Invalid and denied
-/// requests end before any Graph call. Transient failures are thrown for the retry policy.
+/// One health check, start to finish: validate and check the tenant owns the WABA (invalid and
+/// denied requests end here, before any Graph call); answer from a stored snapshot Meta gave after
+/// the request was asked (or within its <c>MaxAge</c>); otherwise join a check of the same node
+/// already under way (<see cref="CheckCoalescer"/>), or lead one: ask the budget, resolve the
+/// node, call Meta and store the answer. What the budget or Meta defers comes back as
+/// <see cref="CheckOutcome.Parked"/>. Transient failures are thrown for the retry policy.
 /// </summary>
 public sealed class HealthCheckProcessor(
     ITenantRegistry tenants,
@@ -20,59 +22,159 @@ public sealed class HealthCheckProcessor(
     GraphApiClient graph,
     IHealthStore store,
     SnapshotRecorder recorder,
-    IOptions<ThrottlingOptions> throttling,
+    GraphBudget budget,
+    CheckCoalescer coalescer,
     TimeProvider time)
 {
-    public async Task<CheckOutcome> ProcessAsync(HealthCheckRequested request, long messageBytes, CancellationToken cancellationToken)
+    /// <summary>How many times a request waits in place for running checks of its node before it parks instead.</summary>
+    private const int MaxJoinsInPlace = 3;
+
+    public async Task<CheckOutcome> ProcessAsync(CheckRequest request, CancellationToken cancellationToken)
     {
-        if (!RequestValidator.TryValidate(request, messageBytes, out var target, out var invalid))
+        ArgumentNullException.ThrowIfNull(request);
+        if (!RequestValidator.TryValidate(request.Message, request.Bytes, out var target, out var invalid))
         {
-            return CheckOutcome.Refused(request, invalid);
+            return CheckOutcome.Refused(request.Message, invalid);
         }
 
         if (!tenants.TryGet(target.CustSpaceId, out var tenant))
         {
-            return CheckOutcome.Refused(request, new Rejection(RejectionReasons.AccessDenied, $"Customer space '{target.CustSpaceId}' is not registered."));
+            return CheckOutcome.Refused(request.Message, new Rejection(RejectionReasons.AccessDenied, $"Customer space '{target.CustSpaceId}' is not registered."));
         }
 
         if (!tenant.Owns(target.WabaId))
         {
-            return CheckOutcome.Refused(request, new Rejection(RejectionReasons.AccessDenied, $"WABA {target.WabaId} does not belong to customer space '{target.CustSpaceId}'."));
+            return CheckOutcome.Refused(request.Message, new Rejection(RejectionReasons.AccessDenied, $"WABA {target.WabaId} does not belong to customer space '{target.CustSpaceId}'."));
         }
 
+        var ticket = new CheckTicket(new GraphCallScope(target.CustSpaceId, target.WabaId), request.Slot, request.ParkedSince);
         try
         {
-            return await resolver.ResolveAsync(target, tenant, cancellationToken) switch
+            for (var joins = 0; ; joins++)
             {
-                Resolution.Found found => await CheckAsync(target, tenant, found, cancellationToken),
-                Resolution.NotResolved notResolved => CheckOutcome.Refused(request, notResolved.Rejection),
-                var other => throw new InvalidOperationException($"Unknown resolution {other.GetType().Name}."),
-            };
+                if (await AnswerWithoutCallsAsync(target, tenant, request, cancellationToken) is { } answered)
+                {
+                    return answered;
+                }
+
+                switch (coalescer.TryLead(target.CoalescingKey, request.RequestId))
+                {
+                    case CheckCoalescer.Pending.Lead lead:
+                        using (lead.Leadership)
+                        {
+                            return await LeadAsync(target, tenant, request, ticket, lead.Leadership, cancellationToken);
+                        }
+
+                    case CheckCoalescer.Pending.Running running when joins < MaxJoinsInPlace:
+                        await running.Done.WaitAsync(cancellationToken);
+                        break;
+
+                    case CheckCoalescer.Pending.Running:
+                        return Parked(request, budget.Wait(ticket, time.GetUtcNow() + CheckCoalescer.JoinDelay));
+
+                    case CheckCoalescer.Pending.Parked parked:
+                        return Parked(request, budget.Wait(ticket, parked.Until + CheckCoalescer.JoinDelay));
+                }
+            }
         }
         catch (GraphPermanentException ex)
         {
-            return CheckOutcome.Refused(request, new Rejection(RejectionReasons.UpstreamRejected,
+            return CheckOutcome.Refused(request.Message, new Rejection(RejectionReasons.UpstreamRejected,
                 $"Meta refused the request ({ex.Reason}): {ex.Message}", ex.Details.Code, ex.Details.Subcode));
         }
-        catch (GraphThrottledException ex) when (ex.RetryAfter > throttling.Value.MaxBackoffWait)
+    }
+
+    /// <summary>The answer when it needs no Graph call: a cached resolution and a fresh-enough stored snapshot; null otherwise.</summary>
+    private async Task<CheckOutcome?> AnswerWithoutCallsAsync(CheckTarget target, Tenant tenant, CheckRequest request, CancellationToken cancellationToken) =>
+        await resolver.ResolveWithoutCallsAsync(target, tenant, cancellationToken) switch
         {
-            // Short pauses are waited out by the rate gate on retry; long ones go back to the caller.
-            return CheckOutcome.Refused(request, new Rejection(RejectionReasons.Throttled,
-                $"Meta is throttling this customer space: {ex.Message}", ex.Details.Code, ex.Details.Subcode, ex.RetryAfter));
+            null => null,
+            Resolution.NotResolved notResolved => CheckOutcome.Refused(request.Message, notResolved.Rejection),
+            Resolution.Found found => await FreshAnswerAsync(target, found, request, cancellationToken),
+            var other => throw new InvalidOperationException($"Unknown resolution {other.GetType().Name}."),
+        };
+
+    private async Task<CheckOutcome> LeadAsync(
+        CheckTarget target, Tenant tenant, CheckRequest request, CheckTicket ticket, CheckCoalescer.Leadership leadership, CancellationToken cancellationToken)
+    {
+        var admission = budget.AdmitCheck(ticket);
+        if (admission is not Admission.Granted granted)
+        {
+            return Parked(request, admission, leadership);
+        }
+
+        using (granted.Lease)
+        {
+            try
+            {
+                return await resolver.ResolveAsync(target, tenant, cancellationToken) switch
+                {
+                    Resolution.Found found => await FreshAnswerAsync(target, found, request, cancellationToken)
+                                              ?? await CallMetaAsync(target, tenant, found, cancellationToken),
+                    Resolution.NotResolved notResolved => CheckOutcome.Refused(request.Message, notResolved.Rejection),
+                    var other => throw new InvalidOperationException($"Unknown resolution {other.GetType().Name}."),
+                };
+            }
+            catch (GraphThrottledException ex)
+            {
+                // Meta paused a scope; the budget has noted it and names the time.
+                return Parked(request, budget.Reschedule(ticket), leadership, ex.Details);
+            }
+            catch (BudgetDeferredException)
+            {
+                // The next call is too far off to wait for here.
+                return Parked(request, budget.Reschedule(ticket), leadership);
+            }
         }
     }
 
-    private async Task<CheckOutcome> CheckAsync(CheckTarget target, Tenant tenant, Resolution.Found node, CancellationToken cancellationToken)
+    /// <summary>A stored snapshot that Meta gave after the request was asked, or within its MaxAge; null when there is none.</summary>
+    private async Task<CheckOutcome?> FreshAnswerAsync(CheckTarget target, Resolution.Found node, CheckRequest request, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetAsync(new NodeKey(target.CustSpaceId, target.NodeType, node.NodeId), cancellationToken);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        var checkedAt = stored.Snapshot.CheckedAt;
+        var fresh = checkedAt >= request.AskedAt || (target.MaxAge is { } maxAge && time.GetUtcNow() - checkedAt <= maxAge);
+        return fresh ? new CheckOutcome.Completed(OutcomeEvents.Completed(stored, fromCache: true), null) : null;
+    }
+
+    private async Task<CheckOutcome> CallMetaAsync(CheckTarget target, Tenant tenant, Resolution.Found node, CancellationToken cancellationToken)
     {
         var key = new NodeKey(target.CustSpaceId, target.NodeType, node.NodeId);
-        var stored = target.MaxAge is null ? null : await store.GetAsync(key, cancellationToken);
-        if (stored is not null && time.GetUtcNow() - stored.Snapshot.CheckedAt <= target.MaxAge)
-        {
-            return new CheckOutcome.Completed(OutcomeEvents.Completed(stored, fromCache: true), null);
-        }
-
-        var snapshot = await graph.GetHealthStatusAsync(key.NodeId, GraphCaller.For(tenant), cancellationToken);
-        var recorded = await recorder.RecordAsync(key, node.Identity, snapshot, stored, cancellationToken);
+        var previous = await store.GetAsync(key, cancellationToken);
+        var snapshot = await graph.GetHealthStatusAsync(key.NodeId, GraphCaller.For(tenant, target.WabaId), cancellationToken);
+        var recorded = await recorder.RecordAsync(key, node.Identity, snapshot, previous, cancellationToken);
         return new CheckOutcome.Completed(OutcomeEvents.Completed(recorded.Stored, fromCache: false), recorded.Change);
     }
+
+    private CheckOutcome Parked(CheckRequest request, Admission admission, CheckCoalescer.Leadership? leadership = null, GraphErrorDetails? metaSaid = null)
+    {
+        switch (admission)
+        {
+            case Admission.Deferred deferred:
+                leadership?.ParkUntil(deferred.NotBefore);
+                return new CheckOutcome.Parked(deferred.NotBefore, deferred.Slot, deferred.Limit);
+            case Admission.Exhausted exhausted:
+                var retryAfter = exhausted.NotBefore - time.GetUtcNow();
+                return CheckOutcome.Refused(request.Message, new Rejection(RejectionReasons.Throttled,
+                    $"{Describe(exhausted.Limit)}; the next chance is {exhausted.NotBefore:O}, later than Budget:MaxParkTime lets a check wait.",
+                    metaSaid?.Code, metaSaid?.Subcode, retryAfter > TimeSpan.Zero ? retryAfter : TimeSpan.Zero));
+            default:
+                throw new InvalidOperationException($"Unexpected admission {admission.GetType().Name}.");
+        }
+    }
+
+    private static string Describe(BudgetLimit limit) => limit switch
+    {
+        BudgetLimit.MetaPausedApp => "Meta is throttling the whole app",
+        BudgetLimit.MetaPausedWaba => "Meta is throttling this WABA",
+        BudgetLimit.MetaPausedTenant => "Meta is throttling this customer space's token",
+        BudgetLimit.WabaHourly => "This WABA's hourly Graph call budget is spent",
+        BudgetLimit.TenantConcurrency => "This customer space has as many checks running as it may",
+        _ => "This customer space's Graph call budget is spent",
+    };
 }

@@ -1,4 +1,5 @@
 using HealthEvents.Contracts;
+using HealthEvents.Core.Parking;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
@@ -7,11 +8,14 @@ namespace HealthEvents.Core.HealthChecks;
 /// <summary>
 /// Answers <see cref="HealthCheckRequested"/>: publishes the change (if any) once stored, then
 /// <see cref="HealthCheckCompleted"/> or <see cref="HealthCheckRejected"/>, and replies with the
-/// same when a request client asked. Failures are thrown: retry and the error queue handle them.
+/// same when a request client asked. A check that may not run yet is parked and comes back later
+/// as the same message. Failures are thrown: retry and the error queue handle them.
 /// </summary>
 public sealed class HealthCheckRequestedConsumer(
     HealthCheckProcessor processor,
     ChangePublisher changes,
+    ICheckParking parking,
+    TimeProvider time,
     ILogger<HealthCheckRequestedConsumer> logger) : IConsumer<HealthCheckRequested>
 {
     public async Task Consume(ConsumeContext<HealthCheckRequested> context)
@@ -27,8 +31,22 @@ public sealed class HealthCheckRequestedConsumer(
             ["MessageId"] = context.MessageId,
         });
 
-        switch (await processor.ProcessAsync(request, context.ReceiveContext.Body.Length ?? 0, context.CancellationToken))
+        var now = time.GetUtcNow();
+        var sentAt = context.SentTime is { } sent ? new DateTimeOffset(DateTime.SpecifyKind(sent, DateTimeKind.Utc)) : now;
+        var askedAt = ParkingHeaders.Read(context.Headers, ParkingHeaders.AskedAt) ?? sentAt;
+        // A sender's clock ahead of ours must not make every stored answer look too old for it.
+        askedAt = askedAt > now ? now : askedAt;
+        var parkedSince = ParkingHeaders.Read(context.Headers, ParkingHeaders.ParkedSince);
+        var check = new CheckRequest(request, context.ReceiveContext.Body.Length ?? 0, context.MessageId ?? NewId.NextGuid(), askedAt,
+            ParkingHeaders.Read(context.Headers, ParkingHeaders.Slot), parkedSince);
+
+        switch (await processor.ProcessAsync(check, context.CancellationToken))
         {
+            case CheckOutcome.Parked parked:
+                logger.LogDebug("Check parked until {Until} ({Reason})", parked.Until, parked.Reason);
+                await parking.ParkAsync(context, new ParkingTicket(parked.Until, parked.Slot, parkedSince ?? now, askedAt, parked.Reason.ToString()));
+                break;
+
             case CheckOutcome.Rejected { Event: var rejected }:
                 logger.LogWarning("Check of {WabaId} rejected: {Reason} ({Detail})", request.WabaId, rejected.Reason, rejected.Detail);
                 await AnswerAsync(context, rejected);

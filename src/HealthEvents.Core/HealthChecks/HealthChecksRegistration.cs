@@ -1,4 +1,4 @@
-using HealthEvents.Core.Throttling;
+using HealthEvents.Core.Budgets;
 using HealthEvents.Domain.Tenants;
 using HealthEvents.Graph;
 using HealthEvents.Storage;
@@ -20,7 +20,7 @@ public static class HealthChecksRegistration
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddTenantRegistry();
-        services.AddTenantThrottling();
+        services.AddGraphBudget();
         services.AddGraphApiClient();
         services.AddHealthEventsStorage();
         services.AddMemoryCache();
@@ -33,6 +33,7 @@ public static class HealthChecksRegistration
         services.AddScoped<NodeResolver>();
         services.AddSingleton<SnapshotRecorder>();
         services.AddSingleton<ChangePublisher>();
+        services.AddSingleton<CheckCoalescer>();
         services.AddScoped<HealthCheckProcessor>();
         return builder;
     }

@@ -15,56 +15,60 @@ namespace HealthEvents.Core.HealthChecks;
 /// </summary>
 public sealed class NodeResolver(GraphApiClient graph, EdgeListingCache listings)
 {
-    public async Task<Resolution> ResolveAsync(CheckTarget target, Tenant tenant, CancellationToken cancellationToken)
+    /// <summary>Resolves the target, reading the WABA's listing from Meta if it is not cached (a Graph call the budget must have admitted).</summary>
+    public async Task<Resolution> ResolveAsync(CheckTarget target, Tenant tenant, CancellationToken cancellationToken) =>
+        (await ResolveAsync(target, tenant, callsAllowed: true, cancellationToken))!;
+
+    /// <summary>Resolves the target from what is already known (the WABA itself, cached listings); null when that needs a Graph call.</summary>
+    public Task<Resolution?> ResolveWithoutCallsAsync(CheckTarget target, Tenant tenant, CancellationToken cancellationToken) =>
+        ResolveAsync(target, tenant, callsAllowed: false, cancellationToken);
+
+    private async Task<Resolution?> ResolveAsync(CheckTarget target, Tenant tenant, bool callsAllowed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(tenant);
         var waba = target.WabaId;
-        var caller = GraphCaller.For(tenant);
+        var caller = GraphCaller.For(tenant, waba);
+
+        // Without calls, only a listing already read will do.
+        async Task<IReadOnlyList<T>?> ListingAsync<T>(EdgeListingKey key, Func<CancellationToken, IAsyncEnumerable<T>> list) =>
+            callsAllowed ? await listings.GetAsync(key, list, cancellationToken) : listings.Peek<T>(key);
+
         switch (target)
         {
+            case CheckTarget.Waba:
+                return new Resolution.Found(waba, new NodeIdentity { WabaId = waba });
+
             case CheckTarget.PhoneById byId:
-                var phone = (await PhonesAsync(caller, waba, cancellationToken)).FirstOrDefault(p => p.Id == byId.PhoneNumberId);
-                return phone is null
-                    ? NotResolved(RejectionReasons.AccessDenied, $"Phone number id {byId.PhoneNumberId} is not a phone number of WABA {waba}.")
-                    : FoundPhone(waba, phone);
+                return await ListingAsync(PhonesKey(caller), ct => graph.ListPhoneNumbersAsync(waba, caller, ct)) is not { } byIdPhones ? null
+                    : byIdPhones.FirstOrDefault(p => p.Id == byId.PhoneNumberId) is { } phone ? FoundPhone(waba, phone)
+                    : NotResolved(RejectionReasons.AccessDenied, $"Phone number id {byId.PhoneNumberId} is not a phone number of WABA {waba}.");
 
             case CheckTarget.PhoneByNumber byNumber:
                 var digits = PhoneNumbers.Normalize(byNumber.DisplayNumber);
-                var numbered = (await PhonesAsync(caller, waba, cancellationToken)).FirstOrDefault(p => PhoneNumbers.Normalize(p.DisplayPhoneNumber) == digits);
-                return numbered is null
-                    ? NotResolved(RejectionReasons.NotFound, $"WABA {waba} has no phone number {byNumber.DisplayNumber}.")
-                    : FoundPhone(waba, numbered);
+                return await ListingAsync(PhonesKey(caller), ct => graph.ListPhoneNumbersAsync(waba, caller, ct)) is not { } phones ? null
+                    : phones.FirstOrDefault(p => PhoneNumbers.Normalize(p.DisplayPhoneNumber) == digits) is { } numbered ? FoundPhone(waba, numbered)
+                    : NotResolved(RejectionReasons.NotFound, $"WABA {waba} has no phone number {byNumber.DisplayNumber}.");
 
             case CheckTarget.TemplateById byId:
-                var template = (await TemplatesAsync(caller, waba, null, cancellationToken)).FirstOrDefault(t => t.Id == byId.TemplateId);
-                return template is null
-                    ? NotResolved(RejectionReasons.AccessDenied, $"Template id {byId.TemplateId} is not a template of WABA {waba}.")
-                    : FoundTemplate(waba, template);
+                return await ListingAsync(TemplatesKey(caller, null), ct => graph.ListMessageTemplatesAsync(waba, null, caller, ct)) is not { } all ? null
+                    : all.FirstOrDefault(t => t.Id == byId.TemplateId) is { } template ? FoundTemplate(waba, template)
+                    : NotResolved(RejectionReasons.AccessDenied, $"Template id {byId.TemplateId} is not a template of WABA {waba}.");
 
             case CheckTarget.TemplateByCode byCode:
-                var coded = (await TemplatesAsync(caller, waba, byCode.Code, cancellationToken))
-                    .FirstOrDefault(t => t.Name == byCode.Code && string.Equals(t.Language, byCode.Language, StringComparison.OrdinalIgnoreCase));
-                return coded is null
-                    ? NotResolved(RejectionReasons.NotFound, $"WABA {waba} has no template '{byCode.Code}' in language '{byCode.Language}'.")
-                    : FoundTemplate(waba, coded);
-
-            case CheckTarget.Waba:
-                return new Resolution.Found(waba, new NodeIdentity { WabaId = waba });
+                return await ListingAsync(TemplatesKey(caller, byCode.Code), ct => graph.ListMessageTemplatesAsync(waba, byCode.Code, caller, ct)) is not { } named ? null
+                    : named.FirstOrDefault(t => t.Name == byCode.Code && string.Equals(t.Language, byCode.Language, StringComparison.OrdinalIgnoreCase)) is { } coded ? FoundTemplate(waba, coded)
+                    : NotResolved(RejectionReasons.NotFound, $"WABA {waba} has no template '{byCode.Code}' in language '{byCode.Language}'.");
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(target), target.GetType().Name, "Unknown check target.");
         }
     }
 
-    private Task<IReadOnlyList<GraphPhoneNumber>> PhonesAsync(GraphCaller caller, string waba, CancellationToken cancellationToken) =>
-        listings.GetAsync(new EdgeListingKey("phones", caller.CustSpaceId, waba, ""),
-            ct => graph.ListPhoneNumbersAsync(waba, caller, ct), cancellationToken);
+    private static EdgeListingKey PhonesKey(GraphCaller caller) => new("phones", caller.CustSpaceId, caller.WabaId, "");
 
     // By code, Meta filters by name on its side; by id, the whole listing is needed.
-    private Task<IReadOnlyList<GraphMessageTemplate>> TemplatesAsync(GraphCaller caller, string waba, string? name, CancellationToken cancellationToken) =>
-        listings.GetAsync(new EdgeListingKey("templates", caller.CustSpaceId, waba, name ?? ""),
-            ct => graph.ListMessageTemplatesAsync(waba, name, caller, ct), cancellationToken);
+    private static EdgeListingKey TemplatesKey(GraphCaller caller, string? name) => new("templates", caller.CustSpaceId, caller.WabaId, name ?? "");
 
     private static Resolution.Found FoundPhone(string waba, GraphPhoneNumber phone) =>
         new Resolution.Found(phone.Id, new NodeIdentity { WabaId = waba, PhoneNumber = phone.DisplayPhoneNumber, PhoneNumberId = phone.Id });

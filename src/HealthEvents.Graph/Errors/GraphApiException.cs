@@ -27,11 +27,15 @@ public sealed record GraphErrorDetails(
 public sealed class GraphTransientException(string message, GraphErrorDetails details, Exception? inner = null)
     : GraphApiException(message, details, inner);
 
-/// <summary>Meta throttled the app, token or WABA (or the tenant is paused for it): wait <see cref="RetryAfter"/>.</summary>
-public sealed class GraphThrottledException(string message, TimeSpan retryAfter, GraphErrorDetails details)
+/// <summary>Meta throttled the app, the WABA or the caller's token (<see cref="Scope"/>): stay away for <see cref="RetryAfter"/>.</summary>
+public sealed class GraphThrottledException(string message, Throttling.ThrottleScope scope, TimeSpan retryAfter, GraphErrorDetails details)
     : GraphApiException(message, details)
 {
+    public Throttling.ThrottleScope Scope { get; } = scope;
+
     public TimeSpan RetryAfter { get; } = retryAfter;
+
+    public Throttling.MetaPause Pause => new(Scope, RetryAfter);
 }
 
 /// <summary>Retrying cannot help: the token, the permission or the id is wrong.</summary>

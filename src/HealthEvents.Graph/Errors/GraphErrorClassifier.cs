@@ -1,28 +1,47 @@
 using System.Net;
 using System.Text.Json;
+using HealthEvents.Graph.Throttling;
 
 namespace HealthEvents.Graph.Errors;
 
 /// <summary>Turns a failed Graph response into the typed exception the caller acts on.</summary>
 internal static class GraphErrorClassifier
 {
-    // Graph's throttling codes: 4 app, 17 user, 32 page, 613 custom, 80007 WABA, 130429 throughput;
-    // 80004/80008/80014 are sibling Business-Use-Case limits.
-    private static readonly HashSet<int> ThrottlingCodes = [4, 17, 32, 613, 80004, 80007, 80008, 80014, 130429];
+    // Graph's throttling codes and the scope each names: 4 the app; 80007 the WABA, with its sibling
+    // Business-Use-Case limits 80004/80008/80014; 17 user, 32 page, 613 custom and 130429
+    // throughput are the caller's token.
+    private static readonly Dictionary<int, ThrottleScope> ThrottlingCodes = new()
+    {
+        [4] = ThrottleScope.App,
+        [80004] = ThrottleScope.Waba,
+        [80007] = ThrottleScope.Waba,
+        [80008] = ThrottleScope.Waba,
+        [80014] = ThrottleScope.Waba,
+        [17] = ThrottleScope.Tenant,
+        [32] = ThrottleScope.Tenant,
+        [613] = ThrottleScope.Tenant,
+        [130429] = ThrottleScope.Tenant,
+    };
 
     // 1 "unknown error" and 2 "service temporarily unavailable" are Meta's own transient codes.
     private static readonly HashSet<int> TransientCodes = [1, 2];
 
-    public static GraphApiException Classify(HttpStatusCode status, string body, TimeSpan? usageRetryAfter, TimeSpan defaultBackoff, Func<string, string> scrub)
+    public static GraphApiException Classify(HttpStatusCode status, string body, IReadOnlyList<MetaPause> usagePauses, TimeSpan defaultBackoff, Func<string, string> scrub)
     {
         var error = TryReadError(body);
         var details = new GraphErrorDetails((int)status, error?.Code, error?.Subcode, error?.Type, error?.FbTraceId);
         var metaSays = error?.Message is { Length: > 0 } m ? scrub(m) : $"HTTP {(int)status}";
         var what = $"Graph API error {error?.Code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}: {metaSays}";
 
-        if ((error?.Code is { } code && ThrottlingCodes.Contains(code)) || status == HttpStatusCode.TooManyRequests)
+        var throttled = error?.Code is { } code && ThrottlingCodes.TryGetValue(code, out var named) ? named
+            : status == HttpStatusCode.TooManyRequests ? ThrottleScope.Tenant
+            : (ThrottleScope?)null;
+        if (throttled is { } scope)
         {
-            return new GraphThrottledException(what, usageRetryAfter ?? defaultBackoff, details);
+            // How long: what the usage headers say for that scope, else the longest they say, else the default.
+            var pause = usagePauses.FirstOrDefault(p => p.Scope == scope)?.For
+                ?? (usagePauses.Count > 0 ? usagePauses.Max(p => p.For) : defaultBackoff);
+            return new GraphThrottledException(what, scope, pause, details);
         }
 
         if (error?.IsTransient == true || (error?.Code is { } t && TransientCodes.Contains(t)) || (int)status >= 500 || error is null)

@@ -1,15 +1,16 @@
 namespace HealthEvents.Graph.Throttling;
 
 /// <summary>
-/// Admits each Graph HTTP attempt against the calling tenant's budget. The client enters it before
-/// every attempt (first tries, retries and id resolution alike) and disposes the lease when the
-/// attempt is over; it reports Meta's back-off requests so the tenant pauses.
+/// Admits each Graph HTTP attempt against the budgets of its <see cref="GraphCallScope"/>. The
+/// client enters it before every attempt (first tries, retries and id resolution alike) and
+/// disposes the lease when the attempt is over; it reports Meta's pauses so the budget honours
+/// them for the scope Meta named.
 /// </summary>
 public interface IGraphCallGate
 {
-    ValueTask<IDisposable> EnterAsync(string custSpaceId, CancellationToken cancellationToken);
+    ValueTask<IDisposable> EnterAsync(GraphCallScope scope, CancellationToken cancellationToken);
 
-    void BackOff(string custSpaceId, TimeSpan retryAfter);
+    void Pause(GraphCallScope scope, MetaPause pause);
 }
 
 /// <summary>No budget: only for tests that exercise the client alone, registered explicitly. Never a default.</summary>
@@ -17,10 +18,10 @@ public sealed class UnlimitedGraphCallGate : IGraphCallGate
 {
     public static UnlimitedGraphCallGate Instance { get; } = new();
 
-    public ValueTask<IDisposable> EnterAsync(string custSpaceId, CancellationToken cancellationToken) =>
+    public ValueTask<IDisposable> EnterAsync(GraphCallScope scope, CancellationToken cancellationToken) =>
         ValueTask.FromResult<IDisposable>(NoLease.Instance);
 
-    public void BackOff(string custSpaceId, TimeSpan retryAfter)
+    public void Pause(GraphCallScope scope, MetaPause pause)
     {
     }
 

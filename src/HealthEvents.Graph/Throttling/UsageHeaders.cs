@@ -4,37 +4,36 @@ using System.Text.Json;
 namespace HealthEvents.Graph.Throttling;
 
 /// <summary>
-/// Reads how long Meta wants us to stay away: <c>X-Business-Use-Case-Usage</c>'s
-/// <c>estimated_time_to_regain_access</c> (minutes, per business id and use case), a full
-/// <c>X-App-Usage</c> (any metric at 100 %), and a plain <c>Retry-After</c>. The longest wins.
+/// Reads how long Meta wants us to stay away, and from what: <c>X-Business-Use-Case-Usage</c>'s
+/// <c>estimated_time_to_regain_access</c> (minutes, per business and use case: the WABA's scope),
+/// a full <c>X-App-Usage</c> (any metric at 100 %: the whole app) and a plain <c>Retry-After</c>
+/// (the caller's token). One pause per scope, the longest Meta gave.
 /// </summary>
 public static class UsageHeaders
 {
-    public static TimeSpan? RetryAfter(HttpResponseHeaders headers, TimeSpan fullAppUsageBackoff)
+    public static IReadOnlyList<MetaPause> Pauses(HttpResponseHeaders headers, TimeSpan fullAppUsageBackoff)
     {
         ArgumentNullException.ThrowIfNull(headers);
-        TimeSpan? longest = null;
+        var pauses = new List<MetaPause>();
 
-        if (headers.TryGetValues("X-Business-Use-Case-Usage", out var buc))
+        if (headers.TryGetValues("X-Business-Use-Case-Usage", out var buc)
+            && buc.Select(BusinessUseCaseRegain).Aggregate((TimeSpan?)null, Max) is { } regain)
         {
-            foreach (var value in buc)
-            {
-                longest = Max(longest, BusinessUseCaseRegain(value));
-            }
+            pauses.Add(new MetaPause(ThrottleScope.Waba, regain));
         }
 
         if (headers.TryGetValues("X-App-Usage", out var app) && app.Any(IsFull))
         {
-            longest = Max(longest, fullAppUsageBackoff);
+            pauses.Add(new MetaPause(ThrottleScope.App, fullAppUsageBackoff));
         }
 
-        if (headers.RetryAfter is { } retryAfter)
+        if (headers.RetryAfter is { } retryAfter
+            && (retryAfter.Delta ?? (retryAfter.Date is { } date ? date - DateTimeOffset.UtcNow : null)) is { Ticks: > 0 } delta)
         {
-            var delta = retryAfter.Delta ?? (retryAfter.Date is { } date ? date - DateTimeOffset.UtcNow : null);
-            longest = Max(longest, delta is { Ticks: > 0 } d ? d : null);
+            pauses.Add(new MetaPause(ThrottleScope.Tenant, delta));
         }
 
-        return longest;
+        return pauses;
     }
 
     /// <summary>The longest <c>estimated_time_to_regain_access</c> in one header value, in minutes as Meta gives it.</summary>

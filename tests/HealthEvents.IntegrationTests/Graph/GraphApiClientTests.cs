@@ -1,3 +1,4 @@
+using HealthEvents.Graph.Throttling;
 using HealthEvents.Contracts;
 using HealthEvents.Domain.Tenants;
 using HealthEvents.Graph;
@@ -104,7 +105,7 @@ public class GraphApiClientTests
     public async Task An_invalid_token_is_permanent_and_not_retried()
     {
         await using var h = await GraphClientHarness.StartAsync(TwoTenants());
-        var stranger = new GraphCaller("cs-x", new AccessToken("wrong-token-abc123"));
+        var stranger = new GraphCaller("cs-x", AlphaWaba, new AccessToken("wrong-token-abc123"));
 
         var ex = await Assert.ThrowsAsync<GraphPermanentException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, stranger, Ct));
 
@@ -167,10 +168,10 @@ public class GraphApiClientTests
     }
 
     [Theory]
-    [InlineData(80007)]
-    [InlineData(130429)]
-    [InlineData(4)]
-    public async Task Throttling_is_surfaced_with_metas_retry_after_not_retried_and_reported_to_the_gate(int code)
+    [InlineData(80007, ThrottleScope.Waba)]
+    [InlineData(130429, ThrottleScope.Tenant)]
+    [InlineData(4, ThrottleScope.App)]
+    public async Task Throttling_is_surfaced_with_metas_retry_after_and_scope_not_retried_and_reported_to_the_gate(int code, ThrottleScope scope)
     {
         var gate = new RecordingGate();
         await using var h = await GraphClientHarness.StartAsync(TwoTenants(), gate);
@@ -179,9 +180,10 @@ public class GraphApiClientTests
         var ex = await Assert.ThrowsAsync<GraphThrottledException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, GraphClientHarness.Alpha, Ct));
 
         Assert.Equal(TimeSpan.FromMinutes(3), ex.RetryAfter);
+        Assert.Equal(scope, ex.Scope);
         Assert.Equal(code, ex.Details.Code);
         Assert.Single(h.Simulator.State.Calls);
-        Assert.Equal(("cs-alpha", TimeSpan.FromMinutes(3)), Assert.Single(gate.BackOffs));
+        Assert.Contains((GraphClientHarness.Alpha.Scope, new MetaPause(scope, TimeSpan.FromMinutes(3))), gate.Pauses);
     }
 
     [Fact]
@@ -238,7 +240,7 @@ public class GraphApiClientTests
             ["GraphApi:CircuitMinimumThroughput"] = "2",
             ["GraphApi:CircuitBreakDuration"] = "00:01:00",
         });
-        var beta = new GraphCaller("cs-beta", new AccessToken(BetaToken));
+        var beta = new GraphCaller("cs-beta", BetaWaba, new AccessToken(BetaToken));
         h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.ServerError, NodeId = AlphaWaba });
         for (var i = 0; i < 3; i++)
         {

@@ -175,9 +175,9 @@ public class HealthCheckConsumerSpecs
     }
 
     [Fact]
-    public async Task Long_meta_throttling_is_rejected_as_throttled_and_pauses_the_tenant_only()
+    public async Task Meta_throttling_past_the_park_limit_is_rejected_as_throttled_and_pauses_that_waba_only()
     {
-        await using var h = await ServiceHarness.StartInMemoryAsync(TwoTenants());
+        await using var h = await ServiceHarness.StartInMemoryAsync(TwoTenants(), new Dictionary<string, string?> { ["Budget:MaxParkTime"] = "00:01:00" });
         h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.Throttle, NodeId = AlphaWaba, Code = 80007, RegainAccessMinutes = 5, Times = 1 });
 
         await h.PublishAsync(WabaCheck());
@@ -185,12 +185,29 @@ public class HealthCheckConsumerSpecs
         await h.PublishAsync(WabaCheck());
         await h.PublishAsync(WabaCheck(tenant: "beta", waba: BetaWaba));
         await h.WaitForAsync<HealthCheckCompleted>(c => c.CustSpaceId == "beta");
-        await Eventually.TrueAsync(() => h.PublishedNow<HealthCheckRejected>().Count == 2, TimeSpan.FromSeconds(30), "the paused tenant's second rejection");
+        await Eventually.TrueAsync(() => h.PublishedNow<HealthCheckRejected>().Count == 2, TimeSpan.FromSeconds(30), "the paused WABA's second rejection");
 
         Assert.Equal(RejectionReasons.Throttled, throttled.Reason);
         Assert.Equal(80007, throttled.UpstreamErrorCode);
         Assert.InRange(throttled.RetryAfter!.Value, TimeSpan.FromMinutes(4.9), TimeSpan.FromMinutes(5));
         Assert.Equal(1, h.GraphCallsFor(AlphaWaba));
+    }
+
+    [Fact]
+    public async Task Meta_throttling_within_the_park_limit_parks_the_check_until_metas_time_and_then_answers_it()
+    {
+        await using var h = await ServiceHarness.StartInMemoryAsync(TwoTenants());
+        h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.Throttle, NodeId = AlphaWaba, Code = 80007, RegainAccessMinutes = 0.05, Times = 1 });
+
+        await h.PublishAsync(WabaCheck());
+        var completed = await h.WaitForAsync<HealthCheckCompleted>(_ => true);
+
+        Assert.Empty(h.PublishedNow<HealthCheckRejected>());
+        Assert.False(completed.FromCache);
+        var calls = h.Simulator.State.Calls.Where(c => c.Path.Contains(AlphaWaba, StringComparison.Ordinal)).OrderBy(c => c.At).ToList();
+        Assert.Equal(2, calls.Count);
+        // Meta said 3 s: the parked check did not come back before that.
+        Assert.True(calls[1].At - calls[0].At >= TimeSpan.FromSeconds(2.9), $"called again after {calls[1].At - calls[0].At}");
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class GraphClientHarness : IAsyncDisposable
 
     public GraphApiClient Client { get; }
 
-    public static GraphCaller Alpha { get; } = new("cs-alpha", new AccessToken(TestScenarios.AlphaToken));
+    public static GraphCaller Alpha { get; } = new("cs-alpha", TestScenarios.AlphaWaba, new AccessToken(TestScenarios.AlphaToken));
 
     public static async Task<GraphClientHarness> StartAsync(Scenario scenario, IGraphCallGate? gate = null, IDictionary<string, string?>? settings = null)
     {
@@ -58,26 +58,26 @@ public sealed class GraphClientHarness : IAsyncDisposable
     }
 }
 
-/// <summary>Counts gate entries and back-off requests, admitting everything.</summary>
+/// <summary>Counts gate entries and Meta's pauses, admitting everything.</summary>
 public sealed class RecordingGate : IGraphCallGate
 {
     private int _entries;
 
     public int Entries => _entries;
 
-    public List<(string Tenant, TimeSpan RetryAfter)> BackOffs { get; } = [];
+    public List<(GraphCallScope Scope, MetaPause Pause)> Pauses { get; } = [];
 
-    public ValueTask<IDisposable> EnterAsync(string custSpaceId, CancellationToken cancellationToken)
+    public ValueTask<IDisposable> EnterAsync(GraphCallScope scope, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _entries);
-        return UnlimitedGraphCallGate.Instance.EnterAsync(custSpaceId, cancellationToken);
+        return UnlimitedGraphCallGate.Instance.EnterAsync(scope, cancellationToken);
     }
 
-    public void BackOff(string custSpaceId, TimeSpan retryAfter)
+    public void Pause(GraphCallScope scope, MetaPause pause)
     {
-        lock (BackOffs)
+        lock (Pauses)
         {
-            BackOffs.Add((custSpaceId, retryAfter));
+            Pauses.Add((scope, pause));
         }
     }
 }

@@ -10,6 +10,10 @@ public class HealthCheckProcessorSpecs
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>As the consumer hands it over: asked now, never parked.</summary>
+    private static CheckRequest Ask(HealthCheckRequested message, DateTimeOffset? askedAt = null) =>
+        new(message, 300, Guid.NewGuid(), askedAt ?? DateTimeOffset.UtcNow);
+
     private static HealthCheckRequested WabaCheck(string tenant = "alpha", string waba = Waba, TimeSpan? maxAge = null) =>
         new() { CustSpaceId = tenant, NodeType = NodeTypes.Waba, WabaId = waba, MaxAge = maxAge, RequestedAt = DateTimeOffset.UtcNow };
 
@@ -21,7 +25,7 @@ public class HealthCheckProcessorSpecs
     {
         await using var pipeline = await StartAsync();
 
-        var outcome = await pipeline.Get<HealthCheckProcessor>().ProcessAsync(WabaCheck(tenant, waba), 300, Ct);
+        var outcome = await pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck(tenant, waba)), Ct);
 
         var rejected = Assert.IsType<CheckOutcome.Rejected>(outcome);
         Assert.Equal(reason, rejected.Event.Reason);
@@ -35,7 +39,7 @@ public class HealthCheckProcessorSpecs
         await using var pipeline = await StartAsync();
         pipeline.Graph.Status[Waba] = "LIMITED";
 
-        var completed = Assert.IsType<CheckOutcome.Completed>(await pipeline.Get<HealthCheckProcessor>().ProcessAsync(WabaCheck(), 300, Ct));
+        var completed = Assert.IsType<CheckOutcome.Completed>(await pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck()), Ct));
 
         Assert.False(completed.Event.FromCache);
         Assert.Equal(1, completed.Event.Version);
@@ -48,10 +52,10 @@ public class HealthCheckProcessorSpecs
     public async Task A_snapshot_younger_than_max_age_answers_without_meta()
     {
         await using var pipeline = await StartAsync();
-        await pipeline.Get<HealthCheckProcessor>().ProcessAsync(WabaCheck(), 300, Ct);
+        await pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck()), Ct);
 
         var cached = Assert.IsType<CheckOutcome.Completed>(
-            await pipeline.Get<HealthCheckProcessor>().ProcessAsync(WabaCheck(maxAge: TimeSpan.FromHours(1)), 300, Ct));
+            await pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck(maxAge: TimeSpan.FromHours(1))), Ct));
 
         Assert.True(cached.Event.FromCache);
         Assert.Null(cached.Change);
@@ -65,7 +69,7 @@ public class HealthCheckProcessorSpecs
         pipeline.Graph.Phones.Add(("106540352242922", "+1 555-010-0001"));
 
         var completed = Assert.IsType<CheckOutcome.Completed>(await pipeline.Get<HealthCheckProcessor>().ProcessAsync(
-            new HealthCheckRequested { CustSpaceId = "alpha", NodeType = NodeTypes.Phone, WabaId = Waba, PhoneNumber = "+15550100001" }, 300, Ct));
+            Ask(new HealthCheckRequested { CustSpaceId = "alpha", NodeType = NodeTypes.Phone, WabaId = Waba, PhoneNumber = "+15550100001" }), Ct));
 
         Assert.Equal("106540352242922", completed.Event.NodeId);
         Assert.Equal("106540352242922", completed.Event.PhoneNumberId);

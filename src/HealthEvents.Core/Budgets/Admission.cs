@@ -1,0 +1,50 @@
+namespace HealthEvents.Core.Budgets;
+
+/// <summary>The budget's answer to "may this check (or call) run now?": one of a closed set.</summary>
+public abstract record Admission
+{
+    private Admission()
+    {
+    }
+
+    /// <summary>Run now; dispose the lease when done (a call's lease keeps counting for one more window).</summary>
+    public sealed record Granted(IDisposable Lease) : Admission;
+
+    /// <summary>
+    /// Not before <paramref name="NotBefore"/>, because of <paramref name="Limit"/>. <paramref name="Slot"/>
+    /// is the check's reserved place in its tenant's pace: carried with the parked check and honoured
+    /// when it comes back, so it is not charged twice.
+    /// </summary>
+    public sealed record Deferred(DateTimeOffset NotBefore, BudgetLimit Limit, DateTimeOffset? Slot) : Admission;
+
+    /// <summary>Not within the longest a check may be parked (<c>Budget:MaxParkTime</c>): give up and say when.</summary>
+    public sealed record Exhausted(DateTimeOffset NotBefore, BudgetLimit Limit) : Admission;
+}
+
+/// <summary>The limit that decided a deferral.</summary>
+public enum BudgetLimit
+{
+    /// <summary>The tenant's <c>RequestsPerSecond</c>.</summary>
+    TenantRate,
+
+    /// <summary>The tenant's <c>MaxConcurrency</c>.</summary>
+    TenantConcurrency,
+
+    /// <summary>The WABA's calls per hour (<c>Budget:WabaCallsPerHour</c>).</summary>
+    WabaHourly,
+
+    /// <summary>Meta asked the tenant's token to back off.</summary>
+    MetaPausedTenant,
+
+    /// <summary>Meta asked for the WABA to be left alone.</summary>
+    MetaPausedWaba,
+
+    /// <summary>Meta throttled the whole app: every tenant waits.</summary>
+    MetaPausedApp,
+}
+
+/// <summary>
+/// A check asking for admission: its scopes, the pace slot it was given when parked (if any) and
+/// when it was first parked (the park-time bound counts from there).
+/// </summary>
+public sealed record CheckTicket(Graph.GraphCallScope Scope, DateTimeOffset? Slot = null, DateTimeOffset? ParkedSince = null);

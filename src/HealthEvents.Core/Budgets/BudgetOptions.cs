@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HealthEvents.Core.Budgets;
+
+/// <summary>
+/// Configuration section <c>Budget</c>: the limits every Graph call is admitted by. Per-tenant rates
+/// and concurrency live in <c>Tenants</c>.
+/// </summary>
+public sealed class BudgetOptions
+{
+    public const string SectionName = "Budget";
+
+    /// <summary>The window a tenant's <c>RequestsPerSecond</c> is counted over.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Graph calls per WABA in any <see cref="WabaWindow"/>. Meta allows about 200 per hour per app
+    /// per WABA, and 5,000 for an active WABA with a registered phone number (code 80007 past it);
+    /// set 200 for WABAs that are not yet active.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int WabaCallsPerHour { get; set; } = 5_000;
+
+    /// <summary>The window <see cref="WabaCallsPerHour"/> is counted over: an hour, as Meta counts (shorter only in tests).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan WabaWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// A check already running waits in place up to this long for its next Graph call (its tenant's
+    /// window, a short pause); longer, and the check is parked.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan MaxBackoffWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The longest one check may be parked, counted from when it was first parked. A check whose
+    /// budget (or Meta) names a later time ends as <c>HealthCheckRejected</c> with reason
+    /// <c>Throttled</c> and the time to retry. At most the parking topology's reach (1 h 49 min).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:49:00")]
+    public TimeSpan MaxParkTime { get; set; } = TimeSpan.FromHours(1);
+}

@@ -1,0 +1,216 @@
+using System.Threading.RateLimiting;
+using HealthEvents.Domain.Tenants;
+using HealthEvents.Graph;
+using HealthEvents.Graph.Throttling;
+using Microsoft.Extensions.Options;
+
+namespace HealthEvents.Core.Budgets;
+
+/// <summary>
+/// The one owner of every limit a Graph call is subject to, each keyed by the scope Meta uses:
+/// <list type="bullet">
+/// <item>per tenant: calls in any window (<c>RequestsPerSecond</c>, exact, <see cref="SlidingLogRateLimiter"/>)
+/// and checks at once (<c>MaxConcurrency</c>, a <see cref="ConcurrencyLimiter"/>), with checks paced
+/// one per window ÷ rate (<see cref="CheckPacer"/>);</item>
+/// <item>per WABA: calls in any hour (<see cref="BudgetOptions.WabaCallsPerHour"/>);</item>
+/// <item>per app, WABA or tenant: Meta's own pauses (<see cref="PauseBook"/>).</item>
+/// </list>
+/// Admission never blocks: it grants a lease or names the time to come back (<see cref="Admission"/>).
+/// The consumer asks <see cref="AdmitCheck"/> before a check runs, the Graph client's gate asks
+/// <see cref="AdmitCall"/> before every HTTP attempt; nothing else decides.
+/// </summary>
+public sealed class GraphBudget : IDisposable
+{
+    private readonly ITenantRegistry _tenants;
+    private readonly BudgetOptions _options;
+    private readonly TimeProvider _time;
+    private readonly PartitionedRateLimiter<string> _tenantCalls;
+    private readonly PartitionedRateLimiter<string> _wabaCalls;
+    private readonly PartitionedRateLimiter<string> _tenantChecks;
+    private readonly CheckPacer _pacer = new();
+    private readonly PauseBook _pauses;
+
+    public GraphBudget(ITenantRegistry tenants, IOptions<BudgetOptions> options, TimeProvider time)
+    {
+        _tenants = tenants;
+        _options = options.Value;
+        _time = time;
+        _pauses = new PauseBook(time);
+        // Partitions by exact key, never a hash bucket: no two tenants (or WABAs) share a limiter.
+        _tenantCalls = PartitionedRateLimiter.Create<string, string>(tenant => RateLimitPartition.Get(
+            tenant, t => new SlidingLogRateLimiter(tenants.LimitsFor(t).RequestsPerSecond, _options.Window, time)));
+        _wabaCalls = PartitionedRateLimiter.Create<string, string>(waba => RateLimitPartition.Get(
+            waba, _ => new SlidingLogRateLimiter(_options.WabaCallsPerHour, _options.WabaWindow, time)));
+        _tenantChecks = PartitionedRateLimiter.Create<string, string>(tenant => RateLimitPartition.GetConcurrencyLimiter(
+            tenant, t => new ConcurrencyLimiterOptions { PermitLimit = tenants.LimitsFor(t).MaxConcurrency, QueueLimit = 0 }));
+    }
+
+    /// <summary>
+    /// May this check start now? Granted holds one of the tenant's <c>MaxConcurrency</c> places
+    /// until disposed. Deferred names the tenant's next free pace slot (reserved for this check), or
+    /// the end of a pause or of a full hour, whichever is later.
+    /// </summary>
+    public Admission AdmitCheck(CheckTicket ticket)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var now = _time.GetUtcNow();
+        var (earliest, limit) = Earliest(ticket.Scope, now);
+
+        if (ticket.Slot is { } reserved)
+        {
+            // Parked with a slot: its place in the pace is already paid for.
+            if (reserved > now + Interval(ticket.Scope))
+            {
+                return Bound(ticket, new Admission.Deferred(reserved, BudgetLimit.TenantRate, reserved), now);
+            }
+
+            if (earliest > now)
+            {
+                return Bound(ticket, new Admission.Deferred(earliest, limit, reserved), now);
+            }
+
+            return TakeCheckPlace(ticket, now);
+        }
+
+        var slot = _pacer.Peek(ticket.Scope.CustSpaceId, earliest);
+        if (slot > now)
+        {
+            return Defer(ticket, earliest, slot > earliest ? BudgetLimit.TenantRate : limit, now);
+        }
+
+        _pacer.Reserve(ticket.Scope.CustSpaceId, now, Interval(ticket.Scope), now);
+        return TakeCheckPlace(ticket, now);
+    }
+
+    /// <summary>
+    /// A check that was admitted but could not finish (Meta throttled it, or its next call is
+    /// further off than <see cref="BudgetOptions.MaxBackoffWait"/>): when it may try again. Never now.
+    /// </summary>
+    public Admission Reschedule(CheckTicket ticket)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var now = _time.GetUtcNow();
+        var (earliest, limit) = Earliest(ticket.Scope, now);
+        var next = now + Interval(ticket.Scope);
+        return earliest > next ? Defer(ticket, earliest, limit, now) : Defer(ticket, next, BudgetLimit.TenantRate, now);
+    }
+
+    /// <summary>
+    /// A check that joins another's pending check parks until that one is due; bounded like any
+    /// other park, and charged nothing.
+    /// </summary>
+    public Admission Wait(CheckTicket ticket, DateTimeOffset until)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        return Bound(ticket, new Admission.Deferred(until, BudgetLimit.TenantRate, ticket.Slot), _time.GetUtcNow());
+    }
+
+    /// <summary>May one Graph HTTP attempt go out now? Granted counts it against the tenant's window and the WABA's hour.</summary>
+    public Admission AdmitCall(GraphCallScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var now = _time.GetUtcNow();
+        if (_pauses.Current(scope) is { } pause)
+        {
+            return new Admission.Deferred(pause.Until, pause.Limit, null);
+        }
+
+        var tenantLease = _tenantCalls.AttemptAcquire(scope.CustSpaceId);
+        if (!tenantLease.IsAcquired)
+        {
+            return Refused(tenantLease, BudgetLimit.TenantRate, now);
+        }
+
+        var wabaLease = _wabaCalls.AttemptAcquire(scope.WabaId);
+        if (!wabaLease.IsAcquired)
+        {
+            tenantLease.Dispose();
+            return Refused(wabaLease, BudgetLimit.WabaHourly, now);
+        }
+
+        return new Admission.Granted(new CallLease(tenantLease, wabaLease));
+    }
+
+    /// <summary>Meta asked to pause <paramref name="pause"/>'s scope (the app, the call's WABA or its tenant).</summary>
+    public void Pause(GraphCallScope scope, MetaPause pause)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(pause);
+        _pauses.Add(scope, pause);
+    }
+
+    public void Dispose()
+    {
+        _tenantCalls.Dispose();
+        _wabaCalls.Dispose();
+        _tenantChecks.Dispose();
+    }
+
+    private TimeSpan Interval(GraphCallScope scope) => _options.Window / _tenants.LimitsFor(scope.CustSpaceId).RequestsPerSecond;
+
+    /// <summary>The earliest a check could start for its pauses and its WABA's hour, and the limit that says so.</summary>
+    private (DateTimeOffset Earliest, BudgetLimit Limit) Earliest(GraphCallScope scope, DateTimeOffset now)
+    {
+        var earliest = now;
+        var limit = BudgetLimit.TenantRate;
+        if (_pauses.Current(scope) is { } pause)
+        {
+            (earliest, limit) = (pause.Until, pause.Limit);
+        }
+
+        using var probe = _wabaCalls.AttemptAcquire(scope.WabaId, 0);
+        if (!probe.IsAcquired && probe.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) && now + retryAfter > earliest)
+        {
+            (earliest, limit) = (now + retryAfter, BudgetLimit.WabaHourly);
+        }
+
+        return (earliest, limit);
+    }
+
+    /// <summary>Reserves the tenant's next pace slot at or after <paramref name="earliest"/>, unless that is beyond the park bound.</summary>
+    private Admission Defer(CheckTicket ticket, DateTimeOffset earliest, BudgetLimit limit, DateTimeOffset now)
+    {
+        var slot = _pacer.Peek(ticket.Scope.CustSpaceId, earliest);
+        if (Bound(ticket, new Admission.Deferred(slot, limit, slot), now) is Admission.Exhausted exhausted)
+        {
+            return exhausted;
+        }
+
+        slot = _pacer.Reserve(ticket.Scope.CustSpaceId, earliest, Interval(ticket.Scope), now);
+        return new Admission.Deferred(slot, limit, slot);
+    }
+
+    private Admission Bound(CheckTicket ticket, Admission.Deferred deferred, DateTimeOffset now) =>
+        deferred.NotBefore > (ticket.ParkedSince ?? now) + _options.MaxParkTime
+            ? new Admission.Exhausted(deferred.NotBefore, deferred.Limit)
+            : deferred;
+
+    private Admission TakeCheckPlace(CheckTicket ticket, DateTimeOffset now)
+    {
+        var place = _tenantChecks.AttemptAcquire(ticket.Scope.CustSpaceId);
+        if (place.IsAcquired)
+        {
+            return new Admission.Granted(place);
+        }
+
+        // All of the tenant's places are taken by checks still running: come back a pace slot later.
+        place.Dispose();
+        return Defer(ticket, now + Interval(ticket.Scope), BudgetLimit.TenantConcurrency, now);
+    }
+
+    private static Admission.Deferred Refused(RateLimitLease lease, BudgetLimit limit, DateTimeOffset now)
+    {
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.Zero;
+        lease.Dispose();
+        return new Admission.Deferred(now + retryAfter, limit, null);
+    }
+
+    private sealed class CallLease(RateLimitLease tenant, RateLimitLease waba) : IDisposable
+    {
+        public void Dispose()
+        {
+            tenant.Dispose();
+            waba.Dispose();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text;
+
+namespace HealthEvents.Core.Parking;
+
+/// <summary>
+/// The delay queues a parked check waits in on RabbitMQ, without the delayed-message plugin.
+/// <para>
+/// RabbitMQ expires a message only at the head of its queue, so per-message TTLs cannot be mixed in
+/// one queue. Instead there are <see cref="Levels"/> levels; level <c>n</c> is a topic exchange and a
+/// queue whose queue-level TTL is <see cref="Unit"/> × 2ⁿ, so every message in it expires in arrival
+/// order. A delay is written in binary into the routing key, one word per level from the highest
+/// (<c>0.0.1.0.….1.{destination}</c>). A message enters at the top exchange; each level's exchange
+/// routes it into its queue when its bit is 1 (the queue dead-letters it, key unchanged, to the next
+/// level's exchange when the TTL runs out) or straight on to the next level when it is 0. After
+/// level 0 the deliver exchange routes on the trailing destination to the input queue's own
+/// exchange. Nothing reads a parked message before its time; it is late by at most the broker's
+/// hops, never early (delays round up to the unit).
+/// </para>
+/// </summary>
+public sealed class RabbitMqParkingTopology(string inputQueue)
+{
+    /// <summary>The smallest delay step.</summary>
+    public static readonly TimeSpan Unit = TimeSpan.FromMilliseconds(100);
+
+    public const int Levels = 16;
+
+    /// <summary>The longest delay the levels can express (about 1 h 49 min).</summary>
+    public static readonly TimeSpan MaxDelay = Unit * ((1 << Levels) - 1);
+
+    public string InputQueue { get; } = inputQueue;
+
+    /// <summary>Where a parked message is sent: the highest level's exchange.</summary>
+    public string EntryExchange => LevelName(Levels - 1);
+
+    public string DeliverExchange => $"{InputQueue}.park.deliver";
+
+    public string LevelName(int level) => string.Create(CultureInfo.InvariantCulture, $"{InputQueue}.park.{level:00}");
+
+    /// <summary>Where level <paramref name="level"/>'s queue dead-letters to, and where its 0-bit messages go.</summary>
+    public string Below(int level) => level == 0 ? DeliverExchange : LevelName(level - 1);
+
+    public static TimeSpan LevelTtl(int level) => Unit * (1 << level);
+
+    /// <summary>Units of delay, rounded up so a check never comes back early; at least one, at most <see cref="MaxDelay"/>.</summary>
+    public static int UnitsFor(TimeSpan delay) =>
+        (int)Math.Clamp(Math.Ceiling(delay / Unit), 1, (1 << Levels) - 1);
+
+    /// <summary>The routing key that takes a message through the levels for <paramref name="delay"/> and then to the input queue.</summary>
+    public string RoutingKey(TimeSpan delay)
+    {
+        var units = UnitsFor(delay);
+        var key = new StringBuilder(Levels * 2 + InputQueue.Length);
+        for (var level = Levels - 1; level >= 0; level--)
+        {
+            key.Append((units >> level & 1) == 1 ? '1' : '0').Append('.');
+        }
+
+        return key.Append(InputQueue).ToString();
+    }
+
+    /// <summary>The binding pattern of level <paramref name="level"/> for messages whose bit there is <paramref name="bit"/>.</summary>
+    public static string Pattern(int level, char bit) =>
+        string.Concat(Enumerable.Repeat("*.", Levels - 1 - level)) + bit + ".#";
+}
