@@ -1,5 +1,8 @@
 using HealthEvents.Contracts;
+using HealthEvents.Core.Budgets;
 using HealthEvents.Core.HealthChecks;
+using HealthEvents.Graph;
+using HealthEvents.Graph.Throttling;
 using HealthEvents.UnitTests.Support;
 using static HealthEvents.UnitTests.Support.CheckPipeline;
 
@@ -75,5 +78,52 @@ public class HealthCheckProcessorSpecs
         Assert.Equal("106540352242922", completed.Event.PhoneNumberId);
         Assert.Equal("+1 555-010-0001", completed.Event.PhoneNumber);
         Assert.Contains(pipeline.Graph.Requests, r => r.StartsWith("/v21.0/106540352242922?fields=health_status", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_for_one_node_share_one_graph_call_and_one_version()
+    {
+        await using var pipeline = await StartAsync();
+        var askedAt = DateTimeOffset.UtcNow;
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
+            pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck(), askedAt), Ct)));
+
+        var completed = outcomes.Select(o => Assert.IsType<CheckOutcome.Completed>(o)).ToList();
+        Assert.Equal(1, pipeline.Graph.HealthCalls);
+        Assert.All(completed, c => Assert.Equal(1, c.Event.Version));
+        Assert.Single(completed, c => !c.Event.FromCache);
+        Assert.Single(completed, c => c.Change is not null);
+    }
+
+    [Fact]
+    public async Task A_request_for_a_node_whose_check_is_parked_parks_after_it_and_spends_no_budget()
+    {
+        await using var pipeline = await StartAsync();
+        pipeline.Get<GraphBudget>().Pause(new GraphCallScope("alpha", Waba), new MetaPause(ThrottleScope.Tenant, TimeSpan.FromSeconds(30)));
+
+        var leader = Assert.IsType<CheckOutcome.Parked>(await pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck()), Ct));
+        var joiner = Assert.IsType<CheckOutcome.Parked>(await pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck()), Ct));
+
+        Assert.Equal(BudgetLimit.MetaPausedTenant, leader.Reason);
+        Assert.NotNull(leader.Slot);
+        Assert.Equal(leader.Until + CheckCoalescer.JoinDelay, joiner.Until);
+        Assert.Null(joiner.Slot);
+        Assert.Empty(pipeline.Graph.Requests);
+    }
+
+    [Fact]
+    public async Task A_request_asked_after_the_last_answer_is_not_answered_from_it_but_waits_its_turn_for_meta()
+    {
+        await using var pipeline = await StartAsync();
+        await pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck()), Ct);
+
+        // Straight after the first check: the tenant's pace (5/s) gives it the next slot, 200 ms on.
+        var second = Assert.IsType<CheckOutcome.Parked>(
+            await pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck(), DateTimeOffset.UtcNow.AddMilliseconds(1)), Ct));
+
+        Assert.Equal(BudgetLimit.TenantRate, second.Reason);
+        Assert.Equal(second.Until, second.Slot);
+        Assert.Equal(1, pipeline.Graph.HealthCalls);
     }
 }
