@@ -33,7 +33,10 @@ public sealed class ServiceHarness : IAsyncDisposable
         _directory = directory;
         Simulator = simulator;
         Harness = host.Services.GetRequiredService<ITestHarness>();
+        Harness.Bus.ConnectPublishObserver(_published);
     }
+
+    private readonly PublishedRecorder _published = new();
 
     public ITestHarness Harness { get; }
 
@@ -105,7 +108,7 @@ public sealed class ServiceHarness : IAsyncDisposable
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (true)
         {
-            var found = Harness.Published.Select<T>().Select(m => m.Context.Message).FirstOrDefault(match);
+            var found = PublishedNow(match).FirstOrDefault();
             if (found is not null)
             {
                 return found;
@@ -120,9 +123,18 @@ public sealed class ServiceHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// What the service has published so far, read without waiting (the test harness's own lists
+    /// wait for the bus to go quiet, which a busy bus never does).
+    /// </summary>
     public List<T> PublishedNow<T>(Func<T, bool>? match = null)
         where T : class =>
-        Harness.Published.Select<T>().Select(m => m.Context.Message).Where(match ?? (_ => true)).ToList();
+        PublishedWithInitiator<T>().Select(p => p.Message).Where(match ?? (_ => true)).ToList();
+
+    /// <summary>Published <typeparamref name="T"/> with the InitiatorId each carried.</summary>
+    public List<(T Message, Guid? InitiatorId)> PublishedWithInitiator<T>()
+        where T : class =>
+        [.. _published.Messages.Where(p => p.Message is T).Select(p => ((T)p.Message, p.InitiatorId))];
 
     public async ValueTask DisposeAsync()
     {
@@ -140,4 +152,23 @@ public sealed class ServiceHarness : IAsyncDisposable
             Directory.Delete(_directory, recursive: true);
         }
     }
+}
+
+/// <summary>Keeps every message published on the bus, as it is published.</summary>
+internal sealed class PublishedRecorder : IPublishObserver
+{
+    public System.Collections.Concurrent.ConcurrentQueue<(object Message, Guid? InitiatorId)> Messages { get; } = new();
+
+    public Task PrePublish<T>(PublishContext<T> context)
+        where T : class => Task.CompletedTask;
+
+    public Task PostPublish<T>(PublishContext<T> context)
+        where T : class
+    {
+        Messages.Enqueue((context.Message, context.InitiatorId));
+        return Task.CompletedTask;
+    }
+
+    public Task PublishFault<T>(PublishContext<T> context, Exception exception)
+        where T : class => Task.CompletedTask;
 }
