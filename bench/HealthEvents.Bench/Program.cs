@@ -16,6 +16,13 @@ using Microsoft.Extensions.Hosting;
 //
 //   dotnet run -c Release --project bench/HealthEvents.Bench -- [--transport RabbitMq|InMemory]
 //       [--tenants 20] [--checks 15] [--rps 5] [--concurrency 2] [--latency-ms 5-25] [--rabbitmq amqp://…]
+//   dotnet run -c Release --project bench/HealthEvents.Bench -- --scenario flood [--flood 20000] [--quiet 50] [--seconds 20]
+//   dotnet run -c Release --project bench/HealthEvents.Bench -- --scenario coalescing [--requests 10000] [--nodes 100]
+if (Array.IndexOf(args, "--scenario") is var at and >= 0 && at + 1 < args.Length)
+{
+    return await FairnessBench.RunAsync(args[at + 1], (name, fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback);
+}
+
 var options = BenchOptions.Parse(args);
 var scenario = BuildScenario(options);
 await using var simulator = await GraphSimulatorHost.StartAsync(scenario);

@@ -62,7 +62,10 @@ public sealed class HealthCheckProcessor(
                     case CheckCoalescer.Pending.Lead lead:
                         using (lead.Leadership)
                         {
-                            return await LeadAsync(target, tenant, request, ticket, lead.Leadership, cancellationToken);
+                            // A leader that finished between our look at the store and now has stored its answer
+                            // before letting go of the node: look once more before spending budget.
+                            return await AnswerWithoutCallsAsync(target, tenant, request, cancellationToken)
+                                   ?? await LeadAsync(target, tenant, request, ticket, lead.Leadership, cancellationToken);
                         }
 
                     case CheckCoalescer.Pending.Running running when joins < MaxJoinsInPlace:

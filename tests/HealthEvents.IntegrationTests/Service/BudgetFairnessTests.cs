@@ -82,7 +82,10 @@ public class BudgetFairnessTests
 
         await h.Bus.PublishBatch(Enumerable.Range(1, phones).Select(p => new HealthCheckRequested
         {
-            CustSpaceId = ManyTenants.Tenant(1), NodeType = NodeTypes.Phone, WabaId = ManyTenants.Waba(1), PhoneNumberId = ManyTenants.Phone(1, p),
+            CustSpaceId = ManyTenants.Tenant(1),
+            NodeType = NodeTypes.Phone,
+            WabaId = ManyTenants.Waba(1),
+            PhoneNumberId = ManyTenants.Phone(1, p),
         }), Ct);
 
         await Eventually.TrueAsync(() => h.PublishedNow<HealthCheckCompleted>().Count == phones, TimeSpan.FromSeconds(90), "every check to complete");

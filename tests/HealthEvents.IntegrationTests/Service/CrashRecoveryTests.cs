@@ -111,7 +111,10 @@ public class CrashRecoveryTests
                 afterRestart.Add(id);
                 await sendEndpoint.Send(new HealthCheckRequested
                 {
-                    CustSpaceId = ManyTenants.Tenant(t), NodeType = NodeTypes.Phone, WabaId = ManyTenants.Waba(t), PhoneNumberId = ManyTenants.Phone(t, 1),
+                    CustSpaceId = ManyTenants.Tenant(t),
+                    NodeType = NodeTypes.Phone,
+                    WabaId = ManyTenants.Waba(t),
+                    PhoneNumberId = ManyTenants.Phone(t, 1),
                 }, c => c.MessageId = id, ct);
             }
 
