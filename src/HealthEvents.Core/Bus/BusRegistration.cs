@@ -61,14 +61,14 @@ public static class BusRegistration
                 x.UsingRabbitMq((context, cfg) =>
                 {
                     // MassTransit reads scheme (amqps = TLS), port, virtual host and escaped credentials from the URI.
-                    var broker = context.GetRequiredService<IOptions<BusOptions>>().Value.RabbitMqUri;
-                    cfg.Host(broker, h =>
+                    var bus = context.GetRequiredService<IOptions<BusOptions>>().Value;
+                    cfg.Host(bus.RabbitMqUri, h =>
                     {
                         // Without user info MassTransit would send empty credentials; RabbitMQ's own default is guest.
-                        if (string.IsNullOrEmpty(broker.UserInfo))
+                        if (bus.UsesDefaultCredentials)
                         {
-                            h.Username("guest");
-                            h.Password("guest");
+                            h.Username(BusOptions.DefaultCredentials.User);
+                            h.Password(BusOptions.DefaultCredentials.Password);
                         }
                     });
                     cfg.ConfigureEndpoints(context);

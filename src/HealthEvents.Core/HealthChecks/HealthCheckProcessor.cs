@@ -112,8 +112,7 @@ public sealed class HealthCheckProcessor(
             {
                 return await resolver.ResolveAsync(target, tenant, cancellationToken) switch
                 {
-                    Resolution.Found found => await FreshAnswerAsync(target, found, request, cancellationToken)
-                                              ?? await CallMetaAsync(target, tenant, found, cancellationToken),
+                    Resolution.Found found => await AnswerOrCallMetaAsync(target, tenant, found, request, cancellationToken),
                     Resolution.NotResolved notResolved => CheckOutcome.Refused(request.Message, notResolved.Rejection),
                     var other => throw new InvalidOperationException($"Unknown resolution {other.GetType().Name}."),
                 };
@@ -135,24 +134,29 @@ public sealed class HealthCheckProcessor(
     private async Task<CheckOutcome?> FreshAnswerAsync(CheckTarget target, Resolution.Found node, CheckRequest request, CancellationToken cancellationToken)
     {
         var stored = await store.GetAsync(new NodeKey(target.CustSpaceId, target.NodeType, node.NodeId), cancellationToken);
-        if (stored is null)
-        {
-            return null;
-        }
-
-        var checkedAt = stored.Snapshot.CheckedAt;
-        var fresh = checkedAt >= request.AskedAt || (target.MaxAge is { } maxAge && time.GetUtcNow() - checkedAt <= maxAge);
-        return fresh ? new CheckOutcome.Completed(OutcomeEvents.Completed(stored, fromCache: true), null) : null;
+        return IsFresh(stored, target, request) ? Answered(stored!) : null;
     }
 
-    private async Task<CheckOutcome> CallMetaAsync(CheckTarget target, Tenant tenant, Resolution.Found node, CancellationToken cancellationToken)
+    /// <summary>The fresh stored answer if there is one (resolution may have just run), else Meta's, compared with the same stored read.</summary>
+    private async Task<CheckOutcome> AnswerOrCallMetaAsync(CheckTarget target, Tenant tenant, Resolution.Found node, CheckRequest request, CancellationToken cancellationToken)
     {
         var key = new NodeKey(target.CustSpaceId, target.NodeType, node.NodeId);
-        var previous = await store.GetAsync(key, cancellationToken);
+        var stored = await store.GetAsync(key, cancellationToken);
+        if (IsFresh(stored, target, request))
+        {
+            return Answered(stored!);
+        }
+
         var snapshot = await graph.GetHealthStatusAsync(key.NodeId, GraphCaller.For(tenant, target.WabaId), cancellationToken);
-        var recorded = await recorder.RecordAsync(key, node.Identity, snapshot, previous, cancellationToken);
+        var recorded = await recorder.RecordAsync(key, node.Identity, snapshot, stored, cancellationToken);
         return new CheckOutcome.Completed(OutcomeEvents.Completed(recorded.Stored, fromCache: false), recorded.Change);
     }
+
+    private bool IsFresh(StoredSnapshot? stored, CheckTarget target, CheckRequest request) =>
+        stored is not null
+        && (stored.Snapshot.CheckedAt >= request.AskedAt || (target.MaxAge is { } maxAge && time.GetUtcNow() - stored.Snapshot.CheckedAt <= maxAge));
+
+    private static CheckOutcome.Completed Answered(StoredSnapshot stored) => new(OutcomeEvents.Completed(stored, fromCache: true), null);
 
     private CheckOutcome Parked(CheckRequest request, Admission admission, CheckCoalescer.Leadership? leadership = null, GraphErrorDetails? metaSaid = null)
     {

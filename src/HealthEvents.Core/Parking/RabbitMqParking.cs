@@ -60,11 +60,10 @@ public sealed class RabbitMqParking(IOptions<BusOptions> bus, TimeProvider time,
 
     private async Task DeclareAsync(CancellationToken cancellationToken)
     {
-        var broker = bus.Value.RabbitMqUri;
-        var factory = new ConnectionFactory { Uri = broker, ClientProvidedName = "healthevents-parking-topology" };
-        if (string.IsNullOrEmpty(broker.UserInfo))
+        var factory = new ConnectionFactory { Uri = bus.Value.RabbitMqUri, ClientProvidedName = "healthevents-parking-topology" };
+        if (bus.Value.UsesDefaultCredentials)
         {
-            (factory.UserName, factory.Password) = ("guest", "guest");
+            (factory.UserName, factory.Password) = BusOptions.DefaultCredentials;
         }
 
         await using var connection = await factory.CreateConnectionAsync(cancellationToken);
