@@ -41,6 +41,12 @@ public enum BudgetLimit
 
     /// <summary>Meta throttled the whole app: every tenant waits.</summary>
     MetaPausedApp,
+
+    /// <summary>
+    /// This process has just started receiving the tenant's shard: it waits one window, so the
+    /// previous owner's last calls have aged out before it calls for the tenant.
+    /// </summary>
+    ShardTakeover,
 }
 
 /// <summary>

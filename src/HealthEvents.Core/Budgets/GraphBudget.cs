@@ -13,7 +13,7 @@ namespace HealthEvents.Core.Budgets;
 /// and checks at once (<c>MaxConcurrency</c>, a <see cref="ConcurrencyLimiter"/>), with checks paced
 /// one per window ÷ rate (<see cref="CheckPacer"/>);</item>
 /// <item>per WABA: calls in any hour (<see cref="BudgetOptions.WabaCallsPerHour"/>);</item>
-/// <item>per app, WABA or tenant: Meta's own pauses (<see cref="PauseBook"/>).</item>
+/// <item>per app, WABA or tenant: Meta's own pauses, and per tenant the hold after a shard takeover (<see cref="PauseBook"/>).</item>
 /// </list>
 /// Admission never blocks: it grants a lease or names the time to come back (<see cref="Admission"/>).
 /// The consumer asks <see cref="AdmitCheck"/> before a check runs, the Graph client's gate asks
@@ -138,6 +138,12 @@ public sealed class GraphBudget : IDisposable
         ArgumentNullException.ThrowIfNull(pause);
         _pauses.Add(scope, pause);
     }
+
+    /// <summary>
+    /// No call for <paramref name="custSpaceId"/> before <paramref name="until"/>: this process has
+    /// just taken over the tenant's shard and does not know the previous owner's last calls.
+    /// </summary>
+    public void HoldTenant(string custSpaceId, DateTimeOffset until) => _pauses.HoldTenant(custSpaceId, until);
 
     public void Dispose()
     {

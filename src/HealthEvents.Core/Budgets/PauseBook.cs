@@ -4,25 +4,30 @@ using HealthEvents.Graph.Throttling;
 
 namespace HealthEvents.Core.Budgets;
 
-/// <summary>Meta's pauses, each kept for the scope Meta named: the app, one WABA or one tenant's token.</summary>
+/// <summary>
+/// Pauses, each kept for the scope it applies to: Meta's (the app, one WABA or one tenant's token)
+/// and the service's own hold on a tenant whose shard this process has just taken over.
+/// </summary>
 internal sealed class PauseBook(TimeProvider time)
 {
-    private readonly ConcurrentDictionary<(ThrottleScope Scope, string Key), DateTimeOffset> _until = new();
+    private readonly ConcurrentDictionary<(BudgetLimit Limit, string Key), DateTimeOffset> _until = new();
 
     public void Add(GraphCallScope scope, MetaPause pause)
     {
-        var until = time.GetUtcNow() + pause.For;
-        _until.AddOrUpdate((pause.Scope, KeyOf(scope, pause.Scope)), until, (_, current) => current > until ? current : until);
+        var limit = LimitOf(pause.Scope);
+        Hold(limit, KeyOf(scope, limit), time.GetUtcNow() + pause.For);
     }
+
+    public void HoldTenant(string custSpaceId, DateTimeOffset until) => Hold(BudgetLimit.ShardTakeover, custSpaceId, until);
 
     /// <summary>The latest pause still running for any scope the call belongs to, if any.</summary>
     public (DateTimeOffset Until, BudgetLimit Limit)? Current(GraphCallScope scope)
     {
         var now = time.GetUtcNow();
         (DateTimeOffset, BudgetLimit)? latest = null;
-        foreach (var (throttle, limit) in Scopes)
+        foreach (var limit in Limits)
         {
-            if (_until.TryGetValue((throttle, KeyOf(scope, throttle)), out var until) && until > now && (latest is null || until > latest.Value.Item1))
+            if (_until.TryGetValue((limit, KeyOf(scope, limit)), out var until) && until > now && (latest is null || until > latest.Value.Item1))
             {
                 latest = (until, limit);
             }
@@ -31,17 +36,23 @@ internal sealed class PauseBook(TimeProvider time)
         return latest;
     }
 
-    private static readonly (ThrottleScope, BudgetLimit)[] Scopes =
-    [
-        (ThrottleScope.App, BudgetLimit.MetaPausedApp),
-        (ThrottleScope.Waba, BudgetLimit.MetaPausedWaba),
-        (ThrottleScope.Tenant, BudgetLimit.MetaPausedTenant),
-    ];
+    private void Hold(BudgetLimit limit, string key, DateTimeOffset until) =>
+        _until.AddOrUpdate((limit, key), until, (_, current) => current > until ? current : until);
 
-    private static string KeyOf(GraphCallScope scope, ThrottleScope throttle) => throttle switch
+    private static readonly BudgetLimit[] Limits =
+        [BudgetLimit.MetaPausedApp, BudgetLimit.MetaPausedWaba, BudgetLimit.MetaPausedTenant, BudgetLimit.ShardTakeover];
+
+    private static BudgetLimit LimitOf(ThrottleScope scope) => scope switch
     {
-        ThrottleScope.App => "",
-        ThrottleScope.Waba => scope.WabaId,
+        ThrottleScope.App => BudgetLimit.MetaPausedApp,
+        ThrottleScope.Waba => BudgetLimit.MetaPausedWaba,
+        _ => BudgetLimit.MetaPausedTenant,
+    };
+
+    private static string KeyOf(GraphCallScope scope, BudgetLimit limit) => limit switch
+    {
+        BudgetLimit.MetaPausedApp => "",
+        BudgetLimit.MetaPausedWaba => scope.WabaId,
         _ => scope.CustSpaceId,
     };
 }

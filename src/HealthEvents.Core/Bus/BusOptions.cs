@@ -27,10 +27,19 @@ public sealed class BusOptions
     [Required, RegularExpression("^[A-Za-z0-9_.:-]{1,200}$")]
     public string QueueName { get; set; } = "health-check-requested";
 
-    /// <summary>Checks processed at once across all tenants.</summary>
+    /// <summary>
+    /// On RabbitMQ, the number of shard queues checks are spread over by <c>CustSpaceId</c> (a
+    /// consistent-hash exchange); each has a single active consumer, so one tenant's budget is held
+    /// by one process at a time. Fixed for a deployment: see the README before changing it.
+    /// </summary>
+    [Range(1, CheckQueues.MaxShards)]
+    public int Shards { get; set; } = 8;
+
+    /// <summary>Checks processed at once per queue (the entry queue and each shard this process is active on).</summary>
     [Range(1, 10_000)]
     public int ConcurrentMessageLimit { get; set; } = 64;
 
+    /// <summary>Messages the broker hands this process ahead of time, per queue.</summary>
     [Range(1, 65_535)]
     public int PrefetchCount { get; set; } = 128;
 

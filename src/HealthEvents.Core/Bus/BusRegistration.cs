@@ -30,6 +30,13 @@ public static class BusRegistration
 
         // The transport decides what MassTransit registers, so it is read once here, with the same binding.
         var transport = builder.Configuration.GetSection(BusOptions.SectionName).Get<BusOptions>()?.Transport ?? BusTransport.InMemory;
+        if (transport == BusTransport.RabbitMq)
+        {
+            // Registered before MassTransit's own hosted service: the topology exists before the bus starts.
+            builder.Services.AddHostedService<RabbitMqCheckTopology>();
+        }
+
+        builder.Services.AddSingleton<ShardTakeover>();
         (addMassTransit ?? ((services, configure) => services.AddMassTransit(configure)))(builder.Services, x => ConfigureBus(x, transport));
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(o =>
         {
@@ -52,12 +59,14 @@ public static class BusRegistration
 
     private static void ConfigureBus(IBusRegistrationConfigurator x, BusTransport transport)
     {
-        x.AddConsumer<HealthCheckRequestedConsumer, HealthCheckRequestedConsumerDefinition>();
         x.SetKebabCaseEndpointNameFormatter();
 
         switch (transport)
         {
             case BusTransport.RabbitMq:
+                // The entry queue routes; the checks run on the shard queues, configured below.
+                x.AddConsumer<ShardRouter, ShardRouterDefinition>();
+                x.AddConsumer<HealthCheckRequestedConsumer, HealthCheckRequestedConsumerDefinition>().ExcludeFromConfigureEndpoints();
                 x.UsingRabbitMq((context, cfg) =>
                 {
                     // MassTransit reads scheme (amqps = TLS), port, virtual host and escaped credentials from the URI.
@@ -71,10 +80,25 @@ public static class BusRegistration
                             h.Password(BusOptions.DefaultCredentials.Password);
                         }
                     });
+                    var queues = CheckQueues.From(bus);
+                    var names = new ShardQueueNames(queues);
+                    cfg.SendTopology.ErrorQueueNameFormatter = names;
+                    cfg.SendTopology.DeadLetterQueueNameFormatter = names;
                     cfg.ConfigureEndpoints(context);
+                    foreach (var shard in queues.Shards)
+                    {
+                        cfg.ReceiveEndpoint(shard, e =>
+                        {
+                            // Fed only by the hash exchange and parking: not bound to the published message type.
+                            e.ConfigureConsumeTopology = false;
+                            e.SetQueueArgument(RabbitMqCheckTopology.SingleActiveConsumer.Key, RabbitMqCheckTopology.SingleActiveConsumer.Value);
+                            e.ConfigureConsumer<HealthCheckRequestedConsumer>(context);
+                        });
+                    }
                 });
                 break;
             default:
+                x.AddConsumer<HealthCheckRequestedConsumer, HealthCheckRequestedConsumerDefinition>();
                 x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
                 break;
         }

@@ -1,4 +1,5 @@
 using HealthEvents.Contracts;
+using HealthEvents.Core.Bus;
 using HealthEvents.Core.Parking;
 using MassTransit;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,7 @@ public sealed class HealthCheckRequestedConsumer(
     HealthCheckProcessor processor,
     ChangePublisher changes,
     ICheckParking parking,
+    ShardTakeover takeover,
     TimeProvider time,
     ILogger<HealthCheckRequestedConsumer> logger) : IConsumer<HealthCheckRequested>
 {
@@ -32,10 +34,8 @@ public sealed class HealthCheckRequestedConsumer(
         });
 
         var now = time.GetUtcNow();
-        var sentAt = context.SentTime is { } sent ? new DateTimeOffset(DateTime.SpecifyKind(sent, DateTimeKind.Utc)) : now;
-        var askedAt = ParkingHeaders.Read(context.Headers, ParkingHeaders.AskedAt) ?? sentAt;
-        // A sender's clock ahead of ours must not make every stored answer look too old for it.
-        askedAt = askedAt > now ? now : askedAt;
+        var askedAt = ParkingHeaders.AskedAtOf(context, now);
+        takeover.Observe(context.ReceiveContext.InputAddress, request.CustSpaceId);
         var parkedSince = ParkingHeaders.Read(context.Headers, ParkingHeaders.ParkedSince);
         var check = new CheckRequest(request, context.ReceiveContext.Body.Length ?? 0, context.MessageId ?? NewId.NextGuid(), askedAt,
             ParkingHeaders.Read(context.Headers, ParkingHeaders.Slot), parkedSince);

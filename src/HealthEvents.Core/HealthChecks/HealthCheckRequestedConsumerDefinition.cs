@@ -5,7 +5,9 @@ using Microsoft.Extensions.Options;
 namespace HealthEvents.Core.HealthChecks;
 
 /// <summary>
-/// Endpoint policy for the check queue: its documented name, how many messages run at once and
+/// Endpoint policy for the checks: on the in-memory transport the consumer runs on the entry queue
+/// (its documented name); on RabbitMQ on every shard queue (see <see cref="BusRegistration"/>). How
+/// many messages run at once and
 /// jittered retries for transient failures (each retry is admitted by the budget again). Budgets
 /// are not waited for here: a check the budget defers is parked and leaves the endpoint at once.
 /// Messages that still fail land in <c>{queue}_error</c> with the exception; unreadable ones land
@@ -27,8 +29,6 @@ public sealed class HealthCheckRequestedConsumerDefinition : ConsumerDefinition<
         IConsumerConfigurator<HealthCheckRequestedConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
-        endpointConfigurator.PrefetchCount = _bus.PrefetchCount;
-        endpointConfigurator.UseMessageRetry(r => r.Exponential(
-            _bus.RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
+        endpointConfigurator.ApplyCheckPolicy(_bus);
     }
 }

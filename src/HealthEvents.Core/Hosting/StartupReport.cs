@@ -18,7 +18,7 @@ public sealed class StartupReport(
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var broker = bus.Value.Transport == BusTransport.RabbitMq ? $" at {LogSafe.Url(bus.Value.RabbitMqUri)}" : "";
+        var broker = bus.Value.Transport == BusTransport.RabbitMq ? $" at {LogSafe.Url(bus.Value.RabbitMqUri)} ({bus.Value.Shards} shards)" : "";
         var store = storage.Value.Provider == StorageProvider.Sqlite
             ? $"Sqlite ({Path.GetFullPath(storage.Value.SqlitePath)})"
             : $"MongoDb (database {storage.Value.MongoDbDatabase})";

@@ -16,6 +16,19 @@ public static class ParkingHeaders
     public const string ParkedUntil = "HealthEvents-ParkedUntil";
     public const string Reason = "HealthEvents-ParkReason";
 
+    /// <summary>
+    /// When the check was asked: its <see cref="AskedAt"/> header (set when it was first forwarded
+    /// or parked), else when it was sent. A sender's clock ahead of ours must not make every stored
+    /// answer look too old for it, so never later than <paramref name="now"/>.
+    /// </summary>
+    public static DateTimeOffset AskedAtOf(ConsumeContext context, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var sentAt = context.SentTime is { } sent ? new DateTimeOffset(DateTime.SpecifyKind(sent, DateTimeKind.Utc)) : now;
+        var askedAt = Read(context.Headers, AskedAt) ?? sentAt;
+        return askedAt > now ? now : askedAt;
+    }
+
     public static DateTimeOffset? Read(Headers headers, string name)
     {
         ArgumentNullException.ThrowIfNull(headers);

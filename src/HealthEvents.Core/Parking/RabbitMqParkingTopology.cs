@@ -13,12 +13,12 @@ namespace HealthEvents.Core.Parking;
 /// (<c>0.0.1.0.….1.{destination}</c>). A message enters at the top exchange; each level's exchange
 /// routes it into its queue when its bit is 1 (the queue dead-letters it, key unchanged, to the next
 /// level's exchange when the TTL runs out) or straight on to the next level when it is 0. After
-/// level 0 the deliver exchange routes on the trailing destination to the input queue's own
-/// exchange. Nothing reads a parked message before its time; it is late by at most the broker's
+/// level 0 the deliver exchange routes on the trailing destination (the shard queue the check was
+/// parked from) back to that queue. One set of levels serves every shard of an entry queue. Nothing reads a parked message before its time; it is late by at most the broker's
 /// hops, never early (delays round up to the unit).
 /// </para>
 /// </summary>
-public sealed class RabbitMqParkingTopology(string inputQueue)
+public sealed class RabbitMqParkingTopology(string entryQueue)
 {
     /// <summary>The smallest delay step.</summary>
     public static readonly TimeSpan Unit = TimeSpan.FromMilliseconds(100);
@@ -28,14 +28,15 @@ public sealed class RabbitMqParkingTopology(string inputQueue)
     /// <summary>The longest delay the levels can express (about 1 h 49 min).</summary>
     public static readonly TimeSpan MaxDelay = Unit * ((1 << Levels) - 1);
 
-    public string InputQueue { get; } = inputQueue;
+    /// <summary>The entry queue the levels are named after.</summary>
+    public string EntryQueue { get; } = entryQueue;
 
     /// <summary>Where a parked message is sent: the highest level's exchange.</summary>
     public string EntryExchange => LevelName(Levels - 1);
 
-    public string DeliverExchange => $"{InputQueue}.park.deliver";
+    public string DeliverExchange => $"{EntryQueue}.park.deliver";
 
-    public string LevelName(int level) => string.Create(CultureInfo.InvariantCulture, $"{InputQueue}.park.{level:00}");
+    public string LevelName(int level) => string.Create(CultureInfo.InvariantCulture, $"{EntryQueue}.park.{level:00}");
 
     /// <summary>Where level <paramref name="level"/>'s queue dead-letters to, and where its 0-bit messages go.</summary>
     public string Below(int level) => level == 0 ? DeliverExchange : LevelName(level - 1);
@@ -46,18 +47,22 @@ public sealed class RabbitMqParkingTopology(string inputQueue)
     public static int UnitsFor(TimeSpan delay) =>
         (int)Math.Clamp(Math.Ceiling(delay / Unit), 1, (1 << Levels) - 1);
 
-    /// <summary>The routing key that takes a message through the levels for <paramref name="delay"/> and then to the input queue.</summary>
-    public string RoutingKey(TimeSpan delay)
+    /// <summary>The routing key that takes a message through the levels for <paramref name="delay"/> and then to <paramref name="destinationQueue"/>.</summary>
+    public static string RoutingKey(TimeSpan delay, string destinationQueue)
     {
+        ArgumentException.ThrowIfNullOrEmpty(destinationQueue);
         var units = UnitsFor(delay);
-        var key = new StringBuilder(Levels * 2 + InputQueue.Length);
+        var key = new StringBuilder(Levels * 2 + destinationQueue.Length);
         for (var level = Levels - 1; level >= 0; level--)
         {
             key.Append((units >> level & 1) == 1 ? '1' : '0').Append('.');
         }
 
-        return key.Append(InputQueue).ToString();
+        return key.Append(destinationQueue).ToString();
     }
+
+    /// <summary>The deliver exchange's binding pattern for messages bound for <paramref name="destinationQueue"/>.</summary>
+    public static string DeliveryPattern(string destinationQueue) => "#." + destinationQueue;
 
     /// <summary>The binding pattern of level <paramref name="level"/> for messages whose bit there is <paramref name="bit"/>.</summary>
     public static string Pattern(int level, char bit) =>

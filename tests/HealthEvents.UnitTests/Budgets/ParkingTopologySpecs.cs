@@ -11,7 +11,7 @@ public class ParkingTopologySpecs
     public void A_delay_is_its_number_of_units_in_binary_highest_level_first_then_the_destination()
     {
         // 1.05 s = 11 units of 100 ms (rounded up, never early) = binary 1011.
-        Assert.Equal("0.0.0.0.0.0.0.0.0.0.0.0.1.0.1.1.health-check-requested", _topology.RoutingKey(TimeSpan.FromMilliseconds(1050)));
+        Assert.Equal("0.0.0.0.0.0.0.0.0.0.0.0.1.0.1.1.health-check-requested.shard-03", RabbitMqParkingTopology.RoutingKey(TimeSpan.FromMilliseconds(1050), "health-check-requested.shard-03"));
     }
 
     [Theory]

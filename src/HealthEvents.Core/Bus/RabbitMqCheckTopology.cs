@@ -1,0 +1,114 @@
+using HealthEvents.Core.Parking;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace HealthEvents.Core.Bus;
+
+/// <summary>
+/// Declares, before the bus starts, the broker objects MassTransit does not: the consistent-hash
+/// exchange and its shard queues (single active consumer), and the parking levels with their way
+/// back to each shard. Declared up front because the router forwards into the hash exchange: a
+/// binding missing at that moment would silently drop a check. Declarations are idempotent, so
+/// every instance declares on start.
+/// </summary>
+public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, ILogger<RabbitMqCheckTopology> logger) : IHostedService
+{
+    /// <summary>The queue argument MassTransit must declare the shard queues with too (RabbitMQ refuses a mismatch).</summary>
+    public static readonly KeyValuePair<string, object> SingleActiveConsumer = new("x-single-active-consumer", true);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var queues = CheckQueues.From(bus.Value);
+        var parking = new RabbitMqParkingTopology(queues.EntryQueue);
+        await using var connection = await OpenAsync(bus.Value, "healthevents-topology", cancellationToken);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+
+        await channel.ExchangeDeclareAsync(queues.HashExchange, "x-consistent-hash", durable: true, autoDelete: false, cancellationToken: cancellationToken);
+        foreach (var shard in queues.Shards)
+        {
+            await channel.QueueDeclareAsync(shard, durable: true, exclusive: false, autoDelete: false,
+                arguments: new Dictionary<string, object?> { [SingleActiveConsumer.Key] = SingleActiveConsumer.Value }, cancellationToken: cancellationToken);
+            await channel.QueueBindAsync(shard, queues.HashExchange, CheckQueues.RingPointsPerShard.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken: cancellationToken);
+        }
+
+        await DeclareParkingAsync(channel, parking, queues, cancellationToken);
+        await UnbindSurplusShardsAsync(connection, queues, cancellationToken);
+        logger.LogInformation("Broker topology ready: {Shards} shard queues behind {Exchange}, {Levels} parking levels of {Unit} ms up to {Max}",
+            queues.Shards.Count, queues.HashExchange, RabbitMqParkingTopology.Levels, RabbitMqParkingTopology.Unit.TotalMilliseconds, RabbitMqParkingTopology.MaxDelay);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>A plain client connection to the configured broker, for declarations MassTransit does not make.</summary>
+    public static Task<IConnection> OpenAsync(BusOptions bus, string clientName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        var factory = new ConnectionFactory { Uri = bus.RabbitMqUri, ClientProvidedName = clientName };
+        if (bus.UsesDefaultCredentials)
+        {
+            (factory.UserName, factory.Password) = BusOptions.DefaultCredentials;
+        }
+
+        return factory.CreateConnectionAsync(cancellationToken);
+    }
+
+    private static async Task DeclareParkingAsync(IChannel channel, RabbitMqParkingTopology parking, CheckQueues queues, CancellationToken cancellationToken)
+    {
+        await channel.ExchangeDeclareAsync(parking.DeliverExchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+        foreach (var shard in queues.Shards)
+        {
+            await channel.QueueBindAsync(shard, parking.DeliverExchange, RabbitMqParkingTopology.DeliveryPattern(shard), cancellationToken: cancellationToken);
+        }
+
+        // Checks parked by a version that parked from the entry queue itself still find their way back.
+        await channel.ExchangeDeclareAsync(queues.EntryQueue, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+        await channel.ExchangeBindAsync(queues.EntryQueue, parking.DeliverExchange, RabbitMqParkingTopology.DeliveryPattern(queues.EntryQueue), cancellationToken: cancellationToken);
+
+        for (var level = 0; level < RabbitMqParkingTopology.Levels; level++)
+        {
+            var name = parking.LevelName(level);
+            await channel.ExchangeDeclareAsync(name, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+            await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
+            {
+                ["x-queue-type"] = "classic",
+                ["x-message-ttl"] = (long)RabbitMqParkingTopology.LevelTtl(level).TotalMilliseconds,
+                ["x-dead-letter-exchange"] = parking.Below(level),
+            }, cancellationToken: cancellationToken);
+            await channel.QueueBindAsync(name, name, RabbitMqParkingTopology.Pattern(level, '1'), cancellationToken: cancellationToken);
+        }
+
+        // Bound after every level exists, lowest first, so a 0 bit always has somewhere to go.
+        for (var level = 0; level < RabbitMqParkingTopology.Levels; level++)
+        {
+            await channel.ExchangeBindAsync(parking.Below(level), parking.LevelName(level), RabbitMqParkingTopology.Pattern(level, '0'), cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// After the shard count was lowered, the extra shard queues must receive nothing new: unbind
+    /// them, and say how many checks they still hold (they are not consumed; move them with the
+    /// broker's shovel or the CLI's replay).
+    /// </summary>
+    private async Task UnbindSurplusShardsAsync(IConnection connection, CheckQueues queues, CancellationToken cancellationToken)
+    {
+        foreach (var shard in queues.SurplusShards)
+        {
+            // A passive declare of a queue that does not exist closes its channel: one channel per probe.
+            await using var probe = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+            try
+            {
+                var existing = await probe.QueueDeclarePassiveAsync(shard, cancellationToken);
+                await probe.QueueUnbindAsync(shard, queues.HashExchange, CheckQueues.RingPointsPerShard.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken: cancellationToken);
+                logger.LogWarning("Shard queue {Queue} is beyond Bus:Shards={Shards} and no longer receives checks; it still holds {Count} messages",
+                    shard, queues.Shards.Count, existing.MessageCount);
+            }
+            catch (OperationInterruptedException)
+            {
+                // No such queue: nothing left behind.
+            }
+        }
+    }
+}

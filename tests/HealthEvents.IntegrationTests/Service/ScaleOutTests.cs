@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using HealthEvents.Contracts;
+using HealthEvents.Demo;
+using HealthEvents.GraphSimulator;
+using HealthEvents.GraphSimulator.Scenarios;
+using HealthEvents.GraphSimulator.Simulation;
+using HealthEvents.IntegrationTests.Support;
+using MassTransit;
+
+namespace HealthEvents.IntegrationTests.Service;
+
+/// <summary>
+/// Several service processes on one broker: checks are sharded by tenant over queues with a single
+/// active consumer, so a tenant's budget is held by one process at a time, and another process takes
+/// over when that one dies, without going over the budget across the hand-over.
+/// </summary>
+public class ScaleOutTests
+{
+    private const int Tenants = 4;
+    private const int PhonesEach = 15;
+
+    [Fact]
+    public async Task Two_instances_each_tenant_is_served_by_one_of_them_and_within_its_budget()
+    {
+        await using var run = await Run.StartAsync("scale-out");
+        using var first = run.StartInstance();
+        using var second = run.StartInstance();
+        var ids = await run.SendAllAsync();
+
+        await run.WaitForOutcomesAsync(ids, first, second);
+
+        foreach (var tenant in Enumerable.Range(1, Tenants).Select(ManyTenants.Tenant))
+        {
+            Assert.Single(run.Listener.InstancesThatAnswered(tenant));
+        }
+
+        Assert.All(run.WorstCallsInAnySecond(), worst => Assert.True(worst.Value <= 5, $"{worst.Key} made {worst.Value} calls in one second"));
+    }
+
+    [Fact]
+    public async Task When_the_active_instance_dies_a_standby_takes_over_every_shard_without_breaking_a_budget()
+    {
+        await using var run = await Run.StartAsync("fail-over");
+        var ids = await run.SendAllAsync();
+        using (var active = run.StartInstance())
+        {
+            await Eventually.TrueAsync(() => run.Listener.OutcomeCount >= ids.Count / 4 || active.HasExited, TimeSpan.FromSeconds(60), "the first instance to make progress");
+            Assert.False(active.HasExited, "the service exited by itself: " + active.Output);
+            using var standby = run.StartInstance();
+            await Eventually.TrueAsync(() => standby.Output.Contains("HealthEvents started", StringComparison.Ordinal) || standby.HasExited, TimeSpan.FromSeconds(60), "the standby to connect");
+            active.Kill();
+            Assert.True(run.Listener.OutcomeCount < ids.Count, "the kill came too late to interrupt anything");
+
+            await run.WaitForOutcomesAsync(ids, standby);
+        }
+
+        Assert.Equal(2, run.Listener.AllInstances.Count);
+        Assert.All(run.WorstCallsInAnySecond(), worst => Assert.True(worst.Value <= 5, $"{worst.Key} made {worst.Value} calls in one second across the fail-over"));
+    }
+
+    /// <summary>A broker virtual host, a Graph simulator, a shared store and a listener that records which instance answered.</summary>
+    private sealed class Run : IAsyncDisposable
+    {
+        private readonly BrokerVirtualHost _vhost;
+        private readonly GraphSimulatorHost _simulator;
+        private readonly IBusControl _listenerBus;
+        private readonly string _directory;
+        private readonly Dictionary<string, string?> _settings;
+
+        private Run(BrokerVirtualHost vhost, GraphSimulatorHost simulator, IBusControl listenerBus, Listener listener, string directory, Dictionary<string, string?> settings)
+        {
+            (_vhost, _simulator, _listenerBus, Listener, _directory, _settings) = (vhost, simulator, listenerBus, listener, directory, settings);
+        }
+
+        public Listener Listener { get; }
+
+        public static async Task<Run> StartAsync(string name)
+        {
+            var vhost = await RabbitBroker.CreateVirtualHostAsync();
+            var scenario = ManyTenants.Create(Tenants, PhonesEach);
+            scenario.Latency = new LatencySettings { MinMs = 20, MaxMs = 60 };
+            var simulator = await GraphSimulatorHost.StartAsync(scenario);
+            var directory = Directory.CreateTempSubdirectory($"healthevents-{name}-").FullName;
+            var listener = new Listener();
+            var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
+            {
+                cfg.Host(vhost.Address, _ => { });
+                cfg.ReceiveEndpoint($"{name}-listener", e =>
+                {
+                    e.Handler<HealthCheckCompleted>(c => listener.Outcome(c.InitiatorId, c.Message.CustSpaceId, c.SourceAddress));
+                    e.Handler<HealthCheckRejected>(c => listener.Outcome(c.InitiatorId, c.Message.Request.CustSpaceId ?? "?", c.SourceAddress));
+                });
+            });
+            await bus.StartAsync(TestContext.Current.CancellationToken);
+            var settings = ScenarioService.Settings(scenario, simulator.BaseAddress, Path.Combine(directory, "store.db"), new Dictionary<string, string?>
+            {
+                ["Bus:Transport"] = "RabbitMq",
+                ["Bus:RabbitMqUri"] = vhost.Address.ToString(),
+                ["Bus:Shards"] = "4",
+                // The start-up report says when an instance's bus is up.
+                ["Serilog:MinimumLevel:Override:HealthEvents.Core.Hosting.StartupReport"] = "Information",
+            });
+            return new Run(vhost, simulator, bus, listener, directory, new Dictionary<string, string?>(settings));
+        }
+
+        public ServiceProcess StartInstance() => ServiceProcess.Start(_settings, _directory);
+
+        /// <summary>One check per phone number of every tenant, sent to the documented queue.</summary>
+        public async Task<List<Guid>> SendAllAsync()
+        {
+            var endpoint = await _listenerBus.GetSendEndpoint(new Uri("queue:health-check-requested"));
+            var ids = new List<Guid>();
+            for (var p = 1; p <= PhonesEach; p++)
+            {
+                for (var t = 1; t <= Tenants; t++)
+                {
+                    var id = NewId.NextGuid();
+                    ids.Add(id);
+                    await endpoint.Send(new HealthCheckRequested
+                    {
+                        CustSpaceId = ManyTenants.Tenant(t),
+                        NodeType = NodeTypes.Phone,
+                        WabaId = ManyTenants.Waba(t),
+                        PhoneNumberId = ManyTenants.Phone(t, p),
+                    }, c => c.MessageId = id, TestContext.Current.CancellationToken);
+                }
+            }
+
+            return ids;
+        }
+
+        public async Task WaitForOutcomesAsync(List<Guid> ids, params ServiceProcess[] instances)
+        {
+            try
+            {
+                await Eventually.TrueAsync(() => ids.All(Listener.HasOutcome), TimeSpan.FromSeconds(120), "every check to have an outcome");
+            }
+            catch (TimeoutException ex)
+            {
+                throw new TimeoutException(ex.Message + Environment.NewLine + string.Join(Environment.NewLine, instances.Select(i => i.Output)), ex);
+            }
+        }
+
+        public IReadOnlyDictionary<string, int> WorstCallsInAnySecond() =>
+            CallWindows.MostInAnyWindowByToken(_simulator.State.Calls, TimeSpan.FromSeconds(1));
+
+        public async ValueTask DisposeAsync()
+        {
+            await _listenerBus.StopAsync(CancellationToken.None);
+            await _simulator.DisposeAsync();
+            await _vhost.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private sealed class Listener
+    {
+        private readonly ConcurrentDictionary<Guid, bool> _outcomes = new();
+        private readonly ConcurrentDictionary<(string Tenant, string Instance), bool> _answeredBy = new();
+
+        public int OutcomeCount => _outcomes.Count;
+
+        /// <summary>Each bus has its own address: it tells the instances apart.</summary>
+        public IReadOnlyCollection<string> AllInstances => [.. _answeredBy.Keys.Select(k => k.Instance).Distinct()];
+
+        public Task Outcome(Guid? initiator, string tenant, Uri? source)
+        {
+            if (initiator is { } id)
+            {
+                _outcomes[id] = true;
+            }
+
+            _answeredBy[(tenant, source?.AbsolutePath ?? "?")] = true;
+            return Task.CompletedTask;
+        }
+
+        public bool HasOutcome(Guid id) => _outcomes.ContainsKey(id);
+
+        public IReadOnlyCollection<string> InstancesThatAnswered(string tenant) => [.. _answeredBy.Keys.Where(k => k.Tenant == tenant).Select(k => k.Instance)];
+    }
+}
