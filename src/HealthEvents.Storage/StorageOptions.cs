@@ -15,6 +15,15 @@ public sealed class StorageOptions
     [Required]
     public string SqlitePath { get; set; } = Path.Combine("data", "healthevents.db");
 
+    /// <summary>
+    /// How hard SQLite makes each commit durable. <see cref="SqliteSynchronous.Normal"/> (default, in
+    /// WAL): a commit survives the process being killed, but the last commits before an operating
+    /// system crash or power cut may be rolled back. <see cref="SqliteSynchronous.Full"/>: every commit
+    /// is flushed to disk first, several times slower per check.
+    /// </summary>
+    [EnumDataType(typeof(SqliteSynchronous), ErrorMessage = "Storage:SqliteSynchronous must be 'Normal' or 'Full'.")]
+    public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Normal;
+
     /// <summary>MongoDB connection string, required when <see cref="Provider"/> is <c>MongoDb</c>.</summary>
     public string? MongoDbConnectionString { get; set; }
 
@@ -30,4 +39,11 @@ public enum StorageProvider
 
     /// <summary>A MongoDB server: the production system of record.</summary>
     MongoDb,
+}
+
+/// <summary>SQLite's <c>synchronous</c> setting for the embedded store (see <see cref="StorageOptions.SqliteSynchronous"/>).</summary>
+public enum SqliteSynchronous
+{
+    Normal,
+    Full,
 }

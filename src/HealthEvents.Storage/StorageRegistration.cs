@@ -27,7 +27,7 @@ public static class StorageRegistration
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             return options.Provider == StorageProvider.MongoDb
                 ? new MongoHealthStore(new MongoClient(options.MongoDbConnectionString).GetDatabase(options.MongoDbDatabase))
-                : new SqliteHealthStore(options.SqlitePath);
+                : new SqliteHealthStore(options.SqlitePath, options.SqliteSynchronous);
         });
         services.AddHostedService<StoreInitializer>();
         return services;

@@ -9,11 +9,13 @@ namespace HealthEvents.Storage.Sqlite;
 /// database, so a change and its pending event are written in one transaction. The outbox is the
 /// history table's <c>dispatched</c> column; each history row says which schema its JSON has.
 /// </summary>
-public sealed class SqliteHealthStore : IHealthStore
+public sealed class SqliteHealthStore : IHealthStore, IAsyncDisposable, IDisposable
 {
     private readonly string _connectionString;
+    private readonly string _connectionPragmas;
+    private readonly SqliteGroupCommit _commits;
 
-    public SqliteHealthStore(string path)
+    public SqliteHealthStore(string path, SqliteSynchronous synchronous = SqliteSynchronous.Normal)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory))
@@ -29,11 +31,18 @@ public sealed class SqliteHealthStore : IHealthStore
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
+        // Per writing connection. busy_timeout lets SQLite itself wait (in short steps) for another process's writer.
+        _connectionPragmas = $"PRAGMA synchronous = {synchronous.ToString().ToUpperInvariant()}; PRAGMA busy_timeout = 30000;";
+        _commits = new SqliteGroupCommit(OpenWriterAsync);
     }
+
+    public ValueTask DisposeAsync() => _commits.DisposeAsync();
+
+    public void Dispose() => _commits.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenWriterAsync(cancellationToken);
         await ExecuteAsync(connection, null, """
             PRAGMA journal_mode = WAL;
             CREATE TABLE IF NOT EXISTS snapshots (
@@ -56,6 +65,8 @@ public sealed class SqliteHealthStore : IHealthStore
                 schema        INTEGER NOT NULL DEFAULT 1,
                 PRIMARY KEY (cust_space_id, node_type, node_id, version));
             CREATE INDEX IF NOT EXISTS history_undispatched ON history (recorded_seq) WHERE dispatched = 0;
+            -- The next recorded_seq is MAX + 1: without this index every change scanned the whole history.
+            CREATE INDEX IF NOT EXISTS history_seq ON history (recorded_seq);
             """, cancellationToken);
         // Files written before history rows carried a schema hold schema 1 (the published event).
         if (!await HasColumnAsync(connection, "history", "schema", cancellationToken))
@@ -77,13 +88,14 @@ public sealed class SqliteHealthStore : IHealthStore
             : null;
     }
 
-    public async Task<SaveResult> SaveChangeAsync(StoredChange change, CancellationToken cancellationToken)
+    public Task<SaveResult> SaveChangeAsync(StoredChange change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
-        await using var connection = await OpenAsync(cancellationToken);
-        // IMMEDIATE: take the write lock up front so two writers queue instead of deadlocking on upgrade.
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        return _commits.WriteAsync((connection, transaction, ct) => WriteChangeAsync(connection, transaction, change, ct), cancellationToken);
+    }
 
+    private static async Task<SaveResult> WriteChangeAsync(SqliteConnection connection, SqliteTransaction transaction, StoredChange change, CancellationToken cancellationToken)
+    {
         var sql = change.Version == 1
             ? """
               INSERT INTO snapshots (cust_space_id, node_type, node_id, version, checked_at_ms, identity_json, snapshot_json)
@@ -112,21 +124,22 @@ public sealed class SqliteHealthStore : IHealthStore
             await history.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
         return SaveResult.Saved;
     }
 
-    public async Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, CancellationToken cancellationToken)
+    public Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(current);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = SnapshotCommand(connection, null, """
+        return _commits.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = SnapshotCommand(connection, transaction, """
             UPDATE snapshots SET
                 snapshot_json = CASE WHEN checked_at_ms < $at THEN $snapshot ELSE snapshot_json END,
                 checked_at_ms = MAX(checked_at_ms, $at)
             WHERE cust_space_id = $c AND node_type = $t AND node_id = $n AND version = $v
             """, current);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? SaveResult.Saved : SaveResult.Conflict;
+            return await command.ExecuteNonQueryAsync(ct) == 1 ? SaveResult.Saved : SaveResult.Conflict;
+        }, cancellationToken);
     }
 
     public async Task<IReadOnlyList<StoredChange>> GetUndispatchedAsync(int max, CancellationToken cancellationToken)
@@ -138,16 +151,16 @@ public sealed class SqliteHealthStore : IHealthStore
         return await ReadChangesAsync(command, cancellationToken);
     }
 
-    public async Task MarkDispatchedAsync(NodeKey key, long version, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, """
-            UPDATE history SET dispatched = 1
-            WHERE cust_space_id = $c AND node_type = $t AND node_id = $n AND version = $v
-            """, key);
-        command.Parameters.AddWithValue("$v", version);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task MarkDispatchedAsync(NodeKey key, long version, CancellationToken cancellationToken) =>
+        _commits.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = Command(connection, transaction, """
+                UPDATE history SET dispatched = 1
+                WHERE cust_space_id = $c AND node_type = $t AND node_id = $n AND version = $v
+                """, key);
+            command.Parameters.AddWithValue("$v", version);
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
 
     public async Task<IReadOnlyList<StoredChange>> GetHistoryAsync(NodeKey key, long fromVersion, int max, CancellationToken cancellationToken)
     {
@@ -192,6 +205,15 @@ public sealed class SqliteHealthStore : IHealthStore
         await connection.OpenAsync(cancellationToken);
         return connection;
     }
+
+    /// <summary>The group commit's connection: how durable a commit is and how long to wait for another process's writer.</summary>
+    private async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, _connectionPragmas, cancellationToken);
+        return connection;
+    }
+
 
     private static SqliteCommand SnapshotCommand(SqliteConnection connection, SqliteTransaction? transaction, string sql, StoredSnapshot snapshot)
     {

@@ -18,7 +18,7 @@ public class HealthCheckBrokerTests
         await h.PublishAsync(WabaCheck());
         await h.PublishAsync(WabaCheck(tenant: "beta", waba: BetaWaba));
 
-        Assert.True(await h.Harness.Published.Any<Fault<HealthCheckRequested>>(TestContext.Current.CancellationToken));
+        await h.WaitForAsync<Fault<HealthCheckRequested>>(_ => true);
         await h.WaitForAsync<HealthCheckCompleted>(c => c.CustSpaceId == "beta");
         await using var broker = await BrokerProbe.ConnectAsync(h.BrokerAddress);
         await Eventually.ReturnsAsync(() => broker.MessageCountAsync("health-check-requested_error"), n => n == 1, TimeSpan.FromSeconds(30), "the error queue");

@@ -31,11 +31,10 @@ public class SecretsTests
         await h.PublishAsync(new HealthCheckRequested { CustSpaceId = "gamma", NodeType = NodeTypes.Waba, WabaId = AlphaWaba });
         await Eventually.TrueAsync(() => h.PublishedNow<HealthCheckCompleted>().Count == 2, TimeSpan.FromSeconds(30), "two completed checks");
         var rejected = await h.WaitForAsync<HealthCheckRejected>(r => r.Request.CustSpaceId == "gamma");
-        Assert.True(await h.Harness.Published.Any<Fault<HealthCheckRequested>>(TestContext.Current.CancellationToken));
+        await h.WaitForAsync<Fault<HealthCheckRequested>>(_ => true);
         Assert.Equal(190, rejected.UpstreamErrorCode);
 
-        var published = h.Harness.Published.Select<object>(TestContext.Current.CancellationToken)
-            .Select(m => JsonSerializer.Serialize(m.MessageObject, m.MessageObject.GetType())).ToList();
+        var published = h.PublishedNow<object>().Select(m => JsonSerializer.Serialize(m, m.GetType())).ToList();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var stored = await File.ReadAllBytesAsync(h.DatabasePath, TestContext.Current.CancellationToken);
         var everything = new List<(string Where, string Text)>();

@@ -88,6 +88,26 @@ public abstract class HealthStoreContract
     }
 
     [Fact]
+    public async Task Many_concurrent_changes_and_marks_of_different_nodes_are_each_stored_once()
+    {
+        var store = await CreateStoreAsync();
+        var keys = Enumerable.Range(0, 300).Select(i => Key(node: (106540352242000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+
+        var saved = await Task.WhenAll(keys.Select(k => store.SaveChangeAsync(Change(k, 1, "LIMITED", T0).Item2, Ct)));
+        await Task.WhenAll(keys.Take(100).Select(k => store.MarkDispatchedAsync(k, 1, Ct)));
+
+        Assert.All(saved, r => Assert.Equal(SaveResult.Saved, r));
+        foreach (var key in keys)
+        {
+            Assert.Equal(1, (await store.GetAsync(key, Ct))!.Version);
+        }
+
+        var undispatched = await store.GetUndispatchedAsync(1_000, Ct);
+        Assert.Equal(200, undispatched.Count);
+        Assert.Equal(200, undispatched.Select(c => c.Key).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Concurrent_writers_of_the_next_version_have_exactly_one_winner()
     {
         var store = await CreateStoreAsync();

@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Globalization;
+using HealthEvents.Contracts;
+using MassTransit;
+
+namespace HealthEvents.Bench;
+
+/// <summary>
+/// The benchmark scenarios, one command each (see <c>docs/benchmarks.md</c>). Every one prints rows of
+/// <see cref="Row"/>: throughput, publish→outcome percentiles, Graph calls, budget violations per
+/// second and per hour (from the simulator's call log) and the service's peak RSS.
+/// </summary>
+internal static class Scenarios
+{
+    private const int Rps = 5;
+    private const int HourlyDefault = 5_000;
+
+    /// <summary>Floors and the service with limits that never bind, 1,000 tenants, instant Graph.</summary>
+    public static async Task<int> UnconstrainedAsync(BenchArgs args)
+    {
+        var tenants = args.Int("--tenants", 1_000);
+        var each = args.Int("--checks", 20);
+        var total = tenants * each;
+        await using var world = await BenchWorld.CreateAsync(args.Broker, BenchTenants.Create(tenants, each, args.Latency("0-0")));
+        var raw = await Floors.RawClientAsync(world.Vhost, total);
+        var bare = await Floors.BareMassTransitAsync(world.Vhost, total);
+        await world.ListenAsync();
+        var instance = await world.StartInstanceAsync(world.ServiceSettings(Unbounded()));
+        world.SendToShards = args.Text("--entry", "publish") == "shards";
+        await world.PublishAsync(BenchTenants.Backlog(tenants, 0, each));
+        var ok = await world.WaitForAsync(total, TimeSpan.FromMinutes(10));
+        var service = world.Latencies.Done / world.Latencies.Span.TotalSeconds;
+        Console.WriteLine(Row.Header);
+        Console.WriteLine(Row.Of("unconstrained", $"{tenants} tenants x {each}, limits not binding, Graph {args.Text("--latency-ms", "0-0")} ms, {(world.SendToShards ? "sent to the shard exchange" : "published")}",
+            world.Latencies.Done, total, world.Latencies.Span, world.Latencies, world.Simulator.State.Calls, int.MaxValue, int.MaxValue, instance.PeakRssBytes));
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"floors, same run, {total} messages: raw RabbitMQ.Client {raw:0} msg/s, bare MassTransit {bare:0} msg/s; service {service:0} checks/s = {service / bare:P0} of bare MassTransit, {service / raw:P0} of raw"));
+        return ok ? 0 : 1;
+    }
+
+    /// <summary>200 tenants x 5/s with backlogs (1,000 checks/s possible), on 1..N instances, optionally killing one mid-run.</summary>
+    public static async Task<int> RateBoundAsync(BenchArgs args, int instances, bool failOver)
+    {
+        var tenants = args.Int("--tenants", 200);
+        var each = args.Int("--checks", 50);
+        var total = tenants * each;
+        await using var world = await BenchWorld.CreateAsync(args.Broker, BenchTenants.Create(tenants, each + 1, args.Latency("5-25")));
+        await world.ListenAsync();
+        var settings = world.ServiceSettings();
+        for (var i = 0; i < instances; i++)
+        {
+            await world.StartInstanceAsync(settings);
+        }
+
+        // Warm-up: one check per tenant, so every shard has its owner before the measured backlog.
+        await world.PublishAsync(BenchTenants.Backlog(tenants, each, 1));
+        await world.WaitForAsync(tenants, TimeSpan.FromMinutes(2));
+        world.Latencies.Reset();
+
+        var publishing = world.PublishAsync(BenchTenants.Backlog(tenants, 0, each));
+        string failOverNote = "";
+        if (failOver)
+        {
+            await WaitUntil(() => world.Latencies.Done >= total / 2);
+            var killed = world.Instances[0];
+            var killedAt = Stopwatch.GetTimestamp();
+            var answersBefore = world.Answers.Count;
+            killed.Kill();
+            var survivors = world.Answers.Skip(answersBefore).Select(a => a.Source).ToHashSet();
+            await WaitUntil(() => world.Answers.Skip(answersBefore).Any(a => a.At > killedAt + Stopwatch.Frequency / 10));
+            // The longest silence in outcomes after the kill: how long no check was answered.
+            var after = world.Answers.Skip(answersBefore).Select(a => a.At).Order().Prepend(killedAt).ToList();
+            await world.WaitForAsync(total, TimeSpan.FromMinutes(5));
+            after = [.. world.Answers.Skip(answersBefore).Select(a => a.At).Where(at => at > killedAt).Order().Prepend(killedAt)];
+            var gap = after.Zip(after.Skip(1), (a, b) => b - a).DefaultIfEmpty(0).Max() / (double)Stopwatch.Frequency;
+            failOverNote = string.Create(CultureInfo.InvariantCulture, $", instance 1 killed at half; longest silence after the kill {gap:0.00} s");
+        }
+
+        await publishing;
+        var ok = await world.WaitForAsync(total, TimeSpan.FromMinutes(5));
+        var throughput = world.Latencies.Done / world.Latencies.Span.TotalSeconds;
+        var peak = world.Instances.Where(i => !i.Process.HasExited).Select(i => i.PeakRssBytes).DefaultIfEmpty(0).Max();
+        Console.WriteLine(Row.Header);
+        Console.WriteLine(Row.Of(failOver ? "fail-over" : "rate-bound", $"{instances} instance(s), {tenants} tenants x {each} backlog at {Rps}/s{failOverNote}",
+            world.Latencies.Done, total, world.Latencies.Span, world.Latencies, world.Simulator.State.Calls, Rps, HourlyDefault, peak));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"throughput {throughput:0} checks/s = {throughput / (tenants * Rps):P1} of the possible {tenants * Rps}/s"));
+        return ok ? 0 : 1;
+    }
+
+    /// <summary>Peak RSS of one instance while 100,000 checks wait in the queue and drain at the tenants' budgets.</summary>
+    public static async Task<int> MemoryAsync(BenchArgs args)
+    {
+        var tenants = args.Int("--tenants", 1_000);
+        var each = args.Int("--checks", 100);
+        var seconds = args.Int("--seconds", 60);
+        var total = tenants * each;
+        await using var world = await BenchWorld.CreateAsync(args.Broker, BenchTenants.Create(tenants, each, args.Latency("5-25")));
+        await world.ListenAsync();
+        // The entry queue exists before anything is published to it: one instance declares it, then stops.
+        var settings = world.ServiceSettings();
+        (await world.StartInstanceAsync(settings)).Kill();
+        await world.PublishAsync(BenchTenants.Backlog(tenants, 0, each));
+        var instance = await world.StartInstanceAsync(settings);
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(seconds) && world.Latencies.Done < total)
+        {
+            await Task.Delay(500);
+        }
+
+        Console.WriteLine(Row.Header);
+        Console.WriteLine(Row.Of("memory", $"{total} checks queued before start ({tenants} tenants x {each}), default budgets, observed {clock.Elapsed.TotalSeconds:0} s",
+            world.Latencies.Done, total, clock.Elapsed, world.Latencies, world.Simulator.State.Calls, Rps, HourlyDefault, instance.PeakRssBytes));
+        return 0;
+    }
+
+    /// <summary>Quiet tenants at 1 check/s, alone and then behind one tenant's flood; the service and the naive baseline.</summary>
+    public static async Task<int> FloodAsync(BenchArgs args)
+    {
+        var flood = args.Int("--flood", 20_000);
+        var quiet = args.Int("--quiet", 50);
+        var seconds = args.Int("--seconds", 10);
+        Console.WriteLine(Row.Header);
+        foreach (var setup in new[] { "service", "naive" })
+        {
+            // Tenant 1 floods over its own WABAs; tenants 2..quiet+1 check one WABA each, once a second.
+            var scenario = BenchTenants.Create(quiet + 1, 1, args.Latency("5-25"));
+            scenario.Tokens[0].WabaIds = [.. Enumerable.Range(0, flood).Select(n => BenchTenants.Waba(1, n))];
+            scenario.Wabas = [.. scenario.Wabas, .. Enumerable.Range(1, flood - 1).Select(n => new HealthEvents.GraphSimulator.Scenarios.ScenarioWaba { Id = BenchTenants.Waba(1, n), BusinessId = "506914307656634", AppId = "634974688087057" })];
+            await using var world = await BenchWorld.CreateAsync(args.Broker, scenario);
+            await using var naive = await StartAsync(setup, world);
+            var alone = await QuietPhaseAsync(world, quiet, seconds);
+            var clock = Stopwatch.StartNew();
+            await world.PublishAsync(Enumerable.Range(0, flood).Select(n => BenchTenants.Check(1, n)), 500);
+            var withFlood = await QuietPhaseAsync(world, quiet, seconds);
+            var ratio = world.Latencies.Percentile(0.99, withFlood) / world.Latencies.Percentile(0.99, alone);
+            Console.WriteLine(Row.Of($"flood ({setup})",
+                string.Create(CultureInfo.InvariantCulture, $"{flood} flood checks, {quiet} quiet tenants x 1/s for {seconds} s per phase: quiet p50/p99 alone {world.Latencies.Percentile(0.5, alone):0} / {world.Latencies.Percentile(0.99, alone):0} ms, with flood {world.Latencies.Percentile(0.5, withFlood):0} / {world.Latencies.Percentile(0.99, withFlood):0} ms, **p99 ratio {ratio:0.00}**"),
+                world.Latencies.Done, world.Latencies.Done, clock.Elapsed, world.Latencies, world.Simulator.State.Calls, Rps, HourlyDefault, PeakOf(world)));
+        }
+
+        return 0;
+    }
+
+    /// <summary>N requests spread over M nodes of one tenant, all at once: how many Graph calls; the service and the naive baseline.</summary>
+    public static async Task<int> CoalescingAsync(BenchArgs args)
+    {
+        var requests = args.Int("--requests", 10_000);
+        var nodes = args.Int("--nodes", 100);
+        var timeout = TimeSpan.FromSeconds(args.Int("--seconds", 120));
+        Console.WriteLine(Row.Header);
+        foreach (var setup in new[] { "service", "naive" })
+        {
+            await using var world = await BenchWorld.CreateAsync(args.Broker, BenchTenants.Create(1, nodes, args.Latency("5-25")));
+            await using var naive = await StartAsync(setup, world);
+            await world.PublishAsync(Enumerable.Range(0, requests).Select(i => BenchTenants.Check(1, i % nodes)));
+            var complete = await world.WaitForAsync(requests, timeout);
+            Console.WriteLine(Row.Of($"coalescing ({setup})", $"{requests} requests over {nodes} nodes of one tenant{(complete ? "" : $", stopped after {timeout.TotalSeconds:0} s")}",
+                world.Latencies.Done, requests, complete ? world.Latencies.Span : timeout, world.Latencies, world.Simulator.State.Calls, Rps, HourlyDefault, PeakOf(world)));
+        }
+
+        return 0;
+    }
+
+    /// <summary>Limits far above what the run can reach: the pipeline itself is measured.</summary>
+    private static Dictionary<string, string?> Unbounded() => new()
+    {
+        ["Tenants:Defaults:RequestsPerSecond"] = "10000",
+        ["Tenants:Defaults:MaxConcurrency"] = "64",
+        ["Budget:WabaCallsPerHour"] = "1000000",
+    };
+
+    /// <summary>The service (one instance) or the naive baseline, listening in <paramref name="world"/>.</summary>
+    private static async Task<NaiveBaseline?> StartAsync(string setup, BenchWorld world)
+    {
+        if (setup == "service")
+        {
+            await world.ListenAsync();
+            await world.StartInstanceAsync(world.ServiceSettings(new Dictionary<string, string?> { ["Budget:MaxParkTime"] = "01:49:00" }));
+            return null;
+        }
+
+        await world.ListenAsync();
+        var naive = new NaiveBaseline(world.Vhost, world.Simulator.BaseAddress, world.Scenario.Tokens.ToDictionary(t => t.Name, t => t.Token), world.Latencies);
+        await naive.StartAsync();
+        return naive;
+    }
+
+    private static long PeakOf(BenchWorld world) => world.Instances.Select(i => i.PeakRssBytes).DefaultIfEmpty(0).Max();
+
+    /// <summary>Each quiet tenant checks its WABA once a second; returns the phase's request ids.</summary>
+    private static async Task<List<Guid>> QuietPhaseAsync(BenchWorld world, int quiet, int seconds)
+    {
+        var ids = new List<Guid>();
+        for (var s = 0; s < seconds; s++)
+        {
+            var tick = Task.Delay(1000);
+            await Task.WhenAll(Enumerable.Range(2, quiet).Select(t =>
+            {
+                var id = NewId.NextGuid();
+                lock (ids)
+                {
+                    ids.Add(id);
+                }
+
+                world.Latencies.Sent(id);
+                return world.Client.Publish(BenchTenants.Check(t, 0), c => c.MessageId = id);
+            }));
+            await tick;
+        }
+
+        await WaitUntil(() => ids.All(world.Latencies.IsDone), TimeSpan.FromMinutes(5));
+        return ids;
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, TimeSpan? timeout = null)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition() && clock.Elapsed < (timeout ?? TimeSpan.FromMinutes(5)))
+        {
+            await Task.Delay(20);
+        }
+    }
+}

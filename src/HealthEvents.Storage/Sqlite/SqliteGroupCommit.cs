@@ -1,0 +1,132 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace HealthEvents.Storage.Sqlite;
+
+/// <summary>
+/// Group commit: every write of the store is queued here, and one writer runs whatever is waiting
+/// (up to <see cref="MaxBatch"/>) in a single transaction with a savepoint per write, so one commit
+/// serves many checks and a write that fails rolls back only itself. A caller's task completes only
+/// after the commit that holds its write. SQLite has one writer at a time anyway; queueing here
+/// also keeps Microsoft.Data.Sqlite from answering a busy database with its 150 ms sleeps.
+/// </summary>
+internal sealed class SqliteGroupCommit : IAsyncDisposable
+{
+    public const int MaxBatch = 128;
+
+    private readonly Func<CancellationToken, Task<SqliteConnection>> _open;
+    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+
+    public SqliteGroupCommit(Func<CancellationToken, Task<SqliteConnection>> open)
+    {
+        _open = open;
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
+    {
+        var pending = new PendingWrite<T>(write, cancellationToken);
+        return _queue.Writer.TryWrite(pending) ? pending.Result : Task.FromException<T>(new ObjectDisposedException(nameof(SqliteGroupCommit)));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingWrite>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            await CommitAsync(batch);
+        }
+    }
+
+    private async Task CommitAsync(List<PendingWrite> batch)
+    {
+        var written = new List<PendingWrite>(batch.Count);
+        try
+        {
+            await using var connection = await _open(CancellationToken.None);
+            // IMMEDIATE: take the write lock up front (another process may write the same file).
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            foreach (var pending in batch)
+            {
+                transaction.Save("write");
+                try
+                {
+                    await pending.RunAsync(connection, transaction);
+                    transaction.Release("write");
+                    written.Add(pending);
+                }
+                catch (Exception ex) when (ex is SqliteException or OperationCanceledException or InvalidOperationException or FormatException)
+                {
+                    transaction.Rollback("write");
+                    transaction.Release("write");
+                    pending.Fail(ex);
+                }
+            }
+
+            await transaction.CommitAsync();
+        }
+        catch (Exception ex)
+        {
+            // The commit itself failed: none of the batch is stored.
+            foreach (var pending in written)
+            {
+                pending.Fail(ex);
+            }
+
+            written.Clear();
+            foreach (var pending in batch.Where(p => !p.IsDone))
+            {
+                pending.Fail(ex);
+            }
+        }
+
+        foreach (var pending in written)
+        {
+            pending.Complete();
+        }
+    }
+
+    private abstract class PendingWrite
+    {
+        public abstract bool IsDone { get; }
+
+        public abstract Task RunAsync(SqliteConnection connection, SqliteTransaction transaction);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception exception);
+    }
+
+    private sealed class PendingWrite<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken) : PendingWrite
+    {
+        private readonly TaskCompletionSource<T> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _value = default!;
+
+        public Task<T> Result => _result.Task;
+
+        public override bool IsDone => _result.Task.IsCompleted;
+
+        public override async Task RunAsync(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _value = await write(connection, transaction, cancellationToken);
+        }
+
+        public override void Complete() => _result.TrySetResult(_value);
+
+        public override void Fail(Exception exception) => _result.TrySetException(exception);
+    }
+}
