@@ -28,23 +28,5 @@ public sealed class ShardRouter(IOptions<BusOptions> bus, TimeProvider time) : I
     }
 }
 
-/// <summary>The entry queue's endpoint: its documented name, and retries when a forward fails.</summary>
-public sealed class ShardRouterDefinition : ConsumerDefinition<ShardRouter>
-{
-    private readonly BusOptions _bus;
-
-    public ShardRouterDefinition(IOptions<BusOptions> bus)
-    {
-        _bus = bus.Value;
-        EndpointName = _bus.QueueName;
-        ConcurrentMessageLimit = _bus.ConcurrentMessageLimit;
-    }
-
-    protected override void ConfigureConsumer(
-        IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<ShardRouter> consumerConfigurator,
-        IRegistrationContext context)
-    {
-        endpointConfigurator.ApplyCheckPolicy(_bus);
-    }
-}
+/// <summary>The entry queue's endpoint (RabbitMQ): its documented name, and retries when a forward fails.</summary>
+public sealed class ShardRouterDefinition(IOptions<BusOptions> bus) : CheckEndpointDefinition<ShardRouter>(bus);

@@ -1,0 +1,34 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace HealthEvents.Core.Bus;
+
+/// <summary>
+/// What every check endpoint shares: the entry queue's documented name (where the consumer is
+/// configured by convention), how many messages run at once, prefetch, and jittered retries for
+/// transient failures before <c>{queue}_error</c>. Messages that cannot be read land there at once.
+/// </summary>
+public abstract class CheckEndpointDefinition<TConsumer> : ConsumerDefinition<TConsumer>
+    where TConsumer : class, IConsumer
+{
+    private readonly BusOptions _bus;
+
+    protected CheckEndpointDefinition(IOptions<BusOptions> bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        _bus = bus.Value;
+        EndpointName = _bus.QueueName;
+        ConcurrentMessageLimit = _bus.ConcurrentMessageLimit;
+    }
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<TConsumer> consumerConfigurator,
+        IRegistrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(endpointConfigurator);
+        endpointConfigurator.PrefetchCount = _bus.PrefetchCount;
+        endpointConfigurator.UseMessageRetry(r => r.Exponential(
+            _bus.RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
+    }
+}
