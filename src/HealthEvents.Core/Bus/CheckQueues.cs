@@ -20,6 +20,9 @@ public sealed class CheckQueues
     /// </summary>
     public const int RingPointsPerShard = 64;
 
+    /// <summary>The binding key of each shard to the hash exchange: the plugin reads it as the shard's points on the ring.</summary>
+    public static string ShardBindingKey { get; } = RingPointsPerShard.ToString(CultureInfo.InvariantCulture);
+
     public CheckQueues(string entryQueue, int shards)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(entryQueue);

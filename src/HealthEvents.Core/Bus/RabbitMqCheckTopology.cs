@@ -31,7 +31,7 @@ public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, ILogger<Rabb
         {
             await channel.QueueDeclareAsync(shard, durable: true, exclusive: false, autoDelete: false,
                 arguments: new Dictionary<string, object?> { [SingleActiveConsumer.Key] = SingleActiveConsumer.Value }, cancellationToken: cancellationToken);
-            await channel.QueueBindAsync(shard, queues.HashExchange, CheckQueues.RingPointsPerShard.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken: cancellationToken);
+            await channel.QueueBindAsync(shard, queues.HashExchange, CheckQueues.ShardBindingKey, cancellationToken: cancellationToken);
         }
 
         await DeclareParkingAsync(channel, parking, queues, cancellationToken);
@@ -43,7 +43,7 @@ public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, ILogger<Rabb
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>A plain client connection to the configured broker, for declarations MassTransit does not make.</summary>
-    public static Task<IConnection> OpenAsync(BusOptions bus, string clientName, CancellationToken cancellationToken)
+    private static Task<IConnection> OpenAsync(BusOptions bus, string clientName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bus);
         var factory = new ConnectionFactory { Uri = bus.RabbitMqUri, ClientProvidedName = clientName };
@@ -101,7 +101,7 @@ public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, ILogger<Rabb
             try
             {
                 var existing = await probe.QueueDeclarePassiveAsync(shard, cancellationToken);
-                await probe.QueueUnbindAsync(shard, queues.HashExchange, CheckQueues.RingPointsPerShard.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken: cancellationToken);
+                await probe.QueueUnbindAsync(shard, queues.HashExchange, CheckQueues.ShardBindingKey, cancellationToken: cancellationToken);
                 logger.LogWarning("Shard queue {Queue} is beyond Bus:Shards={Shards} and no longer receives checks; it still holds {Count} messages",
                     shard, queues.Shards.Count, existing.MessageCount);
             }

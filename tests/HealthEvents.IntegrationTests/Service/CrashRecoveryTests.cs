@@ -109,13 +109,7 @@ public class CrashRecoveryTests
             {
                 var id = NewId.NextGuid();
                 afterRestart.Add(id);
-                await sendEndpoint.Send(new HealthCheckRequested
-                {
-                    CustSpaceId = ManyTenants.Tenant(t),
-                    NodeType = NodeTypes.Phone,
-                    WabaId = ManyTenants.Waba(t),
-                    PhoneNumberId = ManyTenants.Phone(t, 1),
-                }, c => c.MessageId = id, ct);
+                await sendEndpoint.Send(ManyTenants.PhoneCheck(t, 1), c => c.MessageId = id, ct);
             }
 
             await Eventually.TrueAsync(() => afterRestart.All(seen.HasOutcome), TimeSpan.FromSeconds(60), "the checks asked after the restart");
@@ -157,14 +151,7 @@ public class CrashRecoveryTests
                 yield return new HealthCheckRequested { CustSpaceId = ManyTenants.Tenant(t), NodeType = NodeTypes.Waba, WabaId = ManyTenants.Waba(t), RequestedAt = DateTimeOffset.UtcNow };
                 for (var p = 1; p <= PhonesEach; p++)
                 {
-                    yield return new HealthCheckRequested
-                    {
-                        CustSpaceId = ManyTenants.Tenant(t),
-                        NodeType = NodeTypes.Phone,
-                        WabaId = ManyTenants.Waba(t),
-                        PhoneNumberId = ManyTenants.Phone(t, p),
-                        RequestedAt = DateTimeOffset.UtcNow,
-                    };
+                    yield return ManyTenants.PhoneCheck(t, p);
                 }
             }
         }

@@ -116,13 +116,7 @@ public class ScaleOutTests
                 {
                     var id = NewId.NextGuid();
                     ids.Add(id);
-                    await endpoint.Send(new HealthCheckRequested
-                    {
-                        CustSpaceId = ManyTenants.Tenant(t),
-                        NodeType = NodeTypes.Phone,
-                        WabaId = ManyTenants.Waba(t),
-                        PhoneNumberId = ManyTenants.Phone(t, p),
-                    }, c => c.MessageId = id, TestContext.Current.CancellationToken);
+                    await endpoint.Send(ManyTenants.PhoneCheck(t, p), c => c.MessageId = id, TestContext.Current.CancellationToken);
                 }
             }
 

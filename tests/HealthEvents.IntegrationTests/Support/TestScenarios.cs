@@ -79,6 +79,16 @@ public static class ManyTenants
 
     public static string Display(int i, int p) => $"+1 555 {i:000} {p:0000}";
 
+    /// <summary>A check of phone <paramref name="p"/> of tenant <paramref name="i"/>, by its Graph id.</summary>
+    public static HealthCheckRequested PhoneCheck(int i, int p) => new()
+    {
+        CustSpaceId = Tenant(i),
+        NodeType = NodeTypes.Phone,
+        WabaId = Waba(i),
+        PhoneNumberId = Phone(i, p),
+        RequestedAt = DateTimeOffset.UtcNow,
+    };
+
     public static Scenario Create(int tenants, int phonesEach) => new()
     {
         Tokens = [.. Enumerable.Range(1, tenants).Select(i => new ScenarioToken { Name = Tenant(i), Token = $"token-{Tenant(i)}-{Guid.NewGuid():N}", WabaIds = [Waba(i)] })],
