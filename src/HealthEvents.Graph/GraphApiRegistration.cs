@@ -31,6 +31,8 @@ public static class GraphApiRegistration
         services.AddOptions<GraphApiOptions>()
             .BindConfiguration(GraphApiOptions.SectionName)
             .ValidateDataAnnotations()
+            .Validate(o => o.BaseUrl is { IsAbsoluteUri: true, Scheme: "http" or "https" },
+                "GraphApi:BaseUrl must be an absolute http:// or https:// address.")
             .Validate<IServiceProviderIsService>(
                 (_, registered) => registered.IsService(typeof(IGraphCallGate)),
                 "The Graph API client has no call budget: register an IGraphCallGate (the service's AddGraphBudget) so no call reaches Meta unthrottled.")

@@ -12,5 +12,5 @@ return await StartupErrors.ReportAsync(async () =>
 
     using var host = builder.Build();
     host.ValidateConfiguration();
-    await host.RunAsync();
+    await host.RunServiceAsync();
 });

@@ -22,6 +22,7 @@ public static class StorageRegistration
             .Validate(o => o.Provider != StorageProvider.MongoDb || !string.IsNullOrWhiteSpace(o.MongoDbConnectionString),
                 "Storage:MongoDbConnectionString is required when Storage:Provider is 'MongoDb'.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, WritableSqlitePath>();
         services.AddSingleton<IHealthStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
@@ -31,6 +32,14 @@ public static class StorageRegistration
         });
         services.AddHostedService<StoreInitializer>();
         return services;
+    }
+
+    private sealed class WritableSqlitePath : IValidateOptions<StorageOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, StorageOptions options) =>
+            options.Provider == StorageProvider.Sqlite && SqlitePathCheck.Problem(options.SqlitePath) is { } problem
+                ? ValidateOptionsResult.Fail(problem)
+                : ValidateOptionsResult.Success;
     }
 
     private sealed class StoreInitializer(IHealthStore store) : IHostedService

@@ -21,7 +21,7 @@ public sealed class BusOptions
     public static (string User, string Password) DefaultCredentials { get; } = ("guest", "guest");
 
     /// <summary>True when <see cref="RabbitMqUri"/> names no user, so <see cref="DefaultCredentials"/> apply.</summary>
-    public bool UsesDefaultCredentials => string.IsNullOrEmpty(RabbitMqUri.UserInfo);
+    public bool UsesDefaultCredentials => RabbitMqUri.IsAbsoluteUri && string.IsNullOrEmpty(RabbitMqUri.UserInfo);
 
     /// <summary>The queue that receives <c>HealthCheckRequested</c> (sent to directly, or bound to the published type).</summary>
     [Required, RegularExpression("^[A-Za-z0-9_.:-]{1,200}$")]
@@ -46,6 +46,13 @@ public sealed class BusOptions
     /// <summary>Retries of a check that failed transiently before it moves to the error queue.</summary>
     [Range(0, 20)]
     public int RetryLimit { get; set; } = 5;
+
+    /// <summary>
+    /// MassTransit's anonymous usage telemetry (a report sent to masstransit.io after start-up).
+    /// Off: a service that holds customers' tokens does not phone home unless told to.
+    /// MassTransit's own <c>MASSTRANSIT_USAGE_TELEMETRY</c> environment variable still overrides it.
+    /// </summary>
+    public bool UsageTelemetry { get; set; }
 }
 
 /// <summary>What carries the messages.</summary>

@@ -32,10 +32,12 @@ public static class BusRegistration
         var transport = builder.Configuration.GetSection(BusOptions.SectionName).Get<BusOptions>()?.Transport ?? BusTransport.InMemory;
         if (transport == BusTransport.RabbitMq)
         {
+            builder.Services.AddSingleton<BrokerConnector>();
             // Registered before MassTransit's own hosted service: the topology exists before the bus starts.
             builder.Services.AddHostedService<RabbitMqCheckTopology>();
         }
 
+        builder.Services.AddOptions<UsageTelemetryOptions>().Configure<IOptions<BusOptions>>((telemetry, bus) => telemetry.Enabled = bus.Value.UsageTelemetry);
         builder.Services.AddSingleton<ShardTakeover>();
         (addMassTransit ?? ((services, configure) => services.AddMassTransit(configure)))(builder.Services, x => ConfigureBus(x, transport));
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(o =>

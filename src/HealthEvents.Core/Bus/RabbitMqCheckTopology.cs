@@ -14,7 +14,7 @@ namespace HealthEvents.Core.Bus;
 /// binding missing at that moment would silently drop a check. Declarations are idempotent, so
 /// every instance declares on start.
 /// </summary>
-public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, ILogger<RabbitMqCheckTopology> logger) : IHostedService
+public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, BrokerConnector broker, ILogger<RabbitMqCheckTopology> logger) : IHostedService
 {
     /// <summary>The queue argument MassTransit must declare the shard queues with too (RabbitMQ refuses a mismatch).</summary>
     public static readonly KeyValuePair<string, object> SingleActiveConsumer = new("x-single-active-consumer", true);
@@ -23,7 +23,7 @@ public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, ILogger<Rabb
     {
         var queues = CheckQueues.From(bus.Value);
         var parking = new RabbitMqParkingTopology(queues.EntryQueue);
-        await using var connection = await OpenAsync(bus.Value, "healthevents-topology", cancellationToken);
+        await using var connection = await broker.ConnectAsync("healthevents-topology", cancellationToken);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
 
         await channel.ExchangeDeclareAsync(queues.HashExchange, "x-consistent-hash", durable: true, autoDelete: false, cancellationToken: cancellationToken);
@@ -41,19 +41,6 @@ public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, ILogger<Rabb
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>A plain client connection to the configured broker, for declarations MassTransit does not make.</summary>
-    private static Task<IConnection> OpenAsync(BusOptions bus, string clientName, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(bus);
-        var factory = new ConnectionFactory { Uri = bus.RabbitMqUri, ClientProvidedName = clientName };
-        if (bus.UsesDefaultCredentials)
-        {
-            (factory.UserName, factory.Password) = BusOptions.DefaultCredentials;
-        }
-
-        return factory.CreateConnectionAsync(cancellationToken);
-    }
 
     private static async Task DeclareParkingAsync(IChannel channel, RabbitMqParkingTopology parking, CheckQueues queues, CancellationToken cancellationToken)
     {

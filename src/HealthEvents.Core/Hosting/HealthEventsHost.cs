@@ -1,5 +1,6 @@
 using HealthEvents.Core.Bus;
 using HealthEvents.Core.HealthChecks;
+using System.Runtime.InteropServices;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,6 +26,38 @@ public static class HealthEventsHost
         this IHostApplicationBuilder builder,
         Action<IServiceCollection, Action<IBusRegistrationConfigurator>>? addMassTransit = null) =>
         builder.AddHealthCheckPipeline().AddHealthEventsBus(addMassTransit);
+
+    /// <summary>
+    /// Runs the service until it is stopped. On RabbitMQ it first waits for the broker (one line per
+    /// attempt, see <see cref="BrokerConnector"/>) before anything starts, so SIGTERM or Ctrl+C during
+    /// that wait is a clean exit rather than a failed start.
+    /// </summary>
+    public static async Task RunServiceAsync(this IHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        if (host.Services.GetService<BrokerConnector>() is { } broker)
+        {
+            using var stop = new CancellationTokenSource();
+            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            try
+            {
+                await (await broker.ConnectAsync("healthevents-startup", stop.Token)).DisposeAsync();
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            void Stop(PosixSignalContext signal)
+            {
+                signal.Cancel = true;
+                stop.Cancel();
+            }
+        }
+
+        await host.RunAsync();
+    }
 
     /// <summary>
     /// Validates every options section now, so bad configuration is reported as a list of

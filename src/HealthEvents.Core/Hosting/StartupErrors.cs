@@ -27,6 +27,12 @@ public static partial class StartupErrors
 
             return InvalidConfiguration;
         }
+        catch (OperationCanceledException)
+        {
+            // Stopped (SIGTERM, Ctrl+C) while still starting, e.g. waiting for the broker: a clean exit.
+            await Console.Error.WriteLineAsync("HealthEvents stopped before it finished starting.");
+            return 0;
+        }
     }
 
     /// <summary>The configuration problems <paramref name="ex"/> reports; empty when it is not a configuration error.</summary>
