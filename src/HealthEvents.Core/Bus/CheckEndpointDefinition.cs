@@ -1,4 +1,7 @@
+using HealthEvents.Core.HealthChecks;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace HealthEvents.Core.Bus;
@@ -6,7 +9,8 @@ namespace HealthEvents.Core.Bus;
 /// <summary>
 /// What every check endpoint shares: the entry queue's documented name (where the consumer is
 /// configured by convention), how many messages run at once, prefetch, and jittered retries for
-/// transient failures before <c>{queue}_error</c>. Messages that cannot be read land there at once.
+/// transient failures before <c>{queue}_error</c>, behind the <see cref="RequestGate"/>: a request
+/// that cannot be read as one is rejected; bytes that are not a message at all land in the error queue.
 /// </summary>
 public abstract class CheckEndpointDefinition<TConsumer> : ConsumerDefinition<TConsumer>
     where TConsumer : class, IConsumer
@@ -28,6 +32,9 @@ public abstract class CheckEndpointDefinition<TConsumer> : ConsumerDefinition<TC
     {
         ArgumentNullException.ThrowIfNull(endpointConfigurator);
         endpointConfigurator.PrefetchCount = _bus.PrefetchCount;
+        // Before MassTransit reads the body: requests that cannot be read as one are answered, not faulted.
+        var gate = new RequestGate(context.GetRequiredService<ILogger<RequestGate>>());
+        endpointConfigurator.ConfigureReceive(r => r.UseFilter(gate));
         endpointConfigurator.UseMessageRetry(r => r.Exponential(
             _bus.RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
     }

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using HealthEvents.Domain.HealthChecks;
 using HealthEvents.Storage;
 using MassTransit;
 
@@ -8,9 +5,9 @@ namespace HealthEvents.Core.HealthChecks;
 
 /// <summary>
 /// Publishes a stored change as <c>HealthStatusChanged</c> and then marks it published. The
-/// MessageId is derived from node and version, so a change published twice (the check and the
-/// outbox sweep racing, or a crash before the mark) is the same message twice, which subscribers
-/// and MassTransit's inbox can drop.
+/// MessageId is derived from node and version (<see cref="DerivedMessageIds"/>), so a change
+/// published twice (the check and the outbox sweep racing, or a crash before the mark) is the same
+/// message twice.
 /// </summary>
 public sealed class ChangePublisher(IHealthStore store)
 {
@@ -18,16 +15,10 @@ public sealed class ChangePublisher(IHealthStore store)
     {
         ArgumentNullException.ThrowIfNull(publisher);
         ArgumentNullException.ThrowIfNull(change);
-        var messageId = MessageIdFor(change.Key, change.Version);
+        var messageId = DerivedMessageIds.ForChange(change.Key, change.Version);
         // Awaited without MassTransit's in-memory outbox: on RabbitMQ the publish returns once the
         // broker confirmed it, and only then is the change marked published.
         await publisher.Publish(OutcomeEvents.Changed(change), context => context.MessageId = messageId, cancellationToken);
         await store.MarkDispatchedAsync(change.Key, change.Version, cancellationToken);
-    }
-
-    public static Guid MessageIdFor(NodeKey node, long version)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{node.CustSpaceId}\n{node.NodeType}\n{node.NodeId}\n{version}"));
-        return new Guid(hash.AsSpan(0, 16));
     }
 }

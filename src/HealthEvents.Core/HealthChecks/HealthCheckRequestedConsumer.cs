@@ -49,7 +49,7 @@ public sealed class HealthCheckRequestedConsumer(
 
             case CheckOutcome.Rejected { Event: var rejected }:
                 logger.LogWarning("Check of {WabaId} rejected: {Reason} ({Detail})", request.WabaId, rejected.Reason, rejected.Detail);
-                await AnswerAsync(context, rejected);
+                await OutcomeAnswer.SendAsync(context, rejected);
                 break;
 
             case CheckOutcome.Completed { Event: var completed, Change: var change }:
@@ -64,27 +64,13 @@ public sealed class HealthCheckRequestedConsumer(
 
                     logger.LogInformation("Check completed: {CanSendMessage}, version {Version}{Cache}",
                         completed.Snapshot.CanSendMessage, completed.Version, completed.FromCache ? " (from store)" : "");
-                    await AnswerAsync(context, completed);
+                    await OutcomeAnswer.SendAsync(context, completed);
                 }
 
                 break;
 
             case var other:
                 throw new InvalidOperationException($"Unknown check outcome {other.GetType().Name}.");
-        }
-    }
-
-    /// <summary>
-    /// Publishes the outcome with the request's MessageId as InitiatorId (how callers that publish
-    /// match outcomes to requests) and replies with it when a request client asked.
-    /// </summary>
-    private static async Task AnswerAsync<T>(ConsumeContext<HealthCheckRequested> context, T outcome)
-        where T : class
-    {
-        await context.Publish(outcome, p => p.InitiatorId = context.MessageId, context.CancellationToken);
-        if (context.ResponseAddress is not null)
-        {
-            await context.RespondAsync(outcome);
         }
     }
 }

@@ -29,12 +29,18 @@ public static partial class RequestValidator
         return target is not null;
     }
 
+    /// <summary>The rejection of a message of <paramref name="messageBytes"/> when it is too large to be a request; null otherwise.</summary>
+    public static Rejection? SizeProblem(long messageBytes) =>
+        messageBytes > MaxMessageBytes
+            ? Invalid($"The message is {messageBytes} bytes; a health check request may be at most {MaxMessageBytes}.")
+            : null;
+
     private static Rejection? Check(HealthCheckRequested request, long messageBytes, out CheckTarget? target)
     {
         target = null;
-        if (messageBytes > MaxMessageBytes)
+        if (SizeProblem(messageBytes) is { } tooLarge)
         {
-            return Invalid($"The message is {messageBytes} bytes; a health check request may be at most {MaxMessageBytes}.");
+            return tooLarge;
         }
 
         var tenant = request.CustSpaceId;

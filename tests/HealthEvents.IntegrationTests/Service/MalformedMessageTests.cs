@@ -23,7 +23,7 @@ public class MalformedMessageTests
         new { custSpaceId = tenant, nodeType = "waba", wabaId = waba, requestedAt = DateTimeOffset.UtcNow };
 
     [Fact]
-    public async Task Malformed_messages_land_in_the_error_queue_while_valid_messages_around_them_are_processed()
+    public async Task Bytes_that_are_not_a_message_land_in_the_error_queue_and_unreadable_requests_are_rejected_while_valid_messages_around_them_are_processed()
     {
         await using var h = await ServiceHarness.StartAsync(TwoTenants());
         await using var broker = await BrokerProbe.ConnectAsync(h.BrokerAddress);
@@ -36,7 +36,11 @@ public class MalformedMessageTests
 
         await h.WaitForAsync<HealthCheckCompleted>(c => c.CustSpaceId == "alpha");
         await h.WaitForAsync<HealthCheckCompleted>(c => c.CustSpaceId == "beta");
-        await Eventually.ReturnsAsync(() => broker.MessageCountAsync(Queue + "_error"), n => n == 3, TimeSpan.FromSeconds(30), "three messages in the error queue");
+        var rejected = await h.WaitForAsync<HealthCheckRejected>(_ => true);
+        Assert.Equal(RejectionReasons.Invalid, rejected.Reason);
+        Assert.Contains("custSpaceId", rejected.Detail, StringComparison.Ordinal);
+        Assert.Contains("nodeType", rejected.Detail, StringComparison.Ordinal);
+        await Eventually.ReturnsAsync(() => broker.MessageCountAsync(Queue + "_error"), n => n == 2, TimeSpan.FromSeconds(30), "two messages in the error queue");
         Assert.Equal(0, await broker.MessageCountAsync(Queue));
         Assert.Equal(2, h.Simulator.State.Calls.Count);
     }

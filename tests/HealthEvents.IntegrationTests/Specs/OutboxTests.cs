@@ -35,7 +35,7 @@ public class OutboxTests
         Assert.Equal(1, published.Version);
         Assert.Equal("BLOCKED", published.Current);
         var context = h.Harness.Published.Select<HealthStatusChanged>(TestContext.Current.CancellationToken).First().Context;
-        Assert.Equal(ChangePublisher.MessageIdFor(key, 1), context.MessageId);
+        Assert.Equal(DerivedMessageIds.ForChange(key, 1), context.MessageId);
         await Eventually.ReturnsAsync(() => h.Store.GetUndispatchedAsync(10, TestContext.Current.CancellationToken), p => p.Count == 0, TimeSpan.FromSeconds(10), "the outbox to be marked published");
         Assert.Empty(h.Simulator.State.Calls);
     }
