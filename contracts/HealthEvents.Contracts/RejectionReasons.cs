@@ -17,4 +17,10 @@ public static class RejectionReasons
 
     /// <summary>Meta throttled the tenant for longer than the service waits; see <c>RetryAfter</c>.</summary>
     public const string Throttled = "Throttled";
+
+    /// <summary>
+    /// Meta could not be reached (errors, timeouts, unreadable answers) for longer than the service
+    /// keeps trying; nothing is known about the node. Worth asking again later (<c>RetryAfter</c>).
+    /// </summary>
+    public const string UpstreamUnavailable = "UpstreamUnavailable";
 }

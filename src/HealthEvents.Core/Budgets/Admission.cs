@@ -47,6 +47,12 @@ public enum BudgetLimit
     /// previous owner's last calls have aged out before it calls for the tenant.
     /// </summary>
     ShardTakeover,
+
+    /// <summary>
+    /// Not a budget: Meta could not be reached (5xx, timeouts, unreadable answers) after the call's
+    /// own retries; the check waits and tries again until <c>HealthChecks:UpstreamDeadline</c>.
+    /// </summary>
+    UpstreamUnavailable,
 }
 
 /// <summary>

@@ -40,4 +40,11 @@ public sealed class BudgetOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:49:00")]
     public TimeSpan MaxParkTime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// After Meta refuses a tenant's access token (revoked, expired: code 190), how long its checks
+    /// are rejected without calling Meta. A replaced token ends the pause at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan RefusedTokenPause { get; set; } = TimeSpan.FromMinutes(10);
 }

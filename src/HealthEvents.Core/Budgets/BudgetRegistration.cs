@@ -13,6 +13,7 @@ public static class BudgetRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<GraphBudget>();
+        services.AddSingleton<TokenRefusals>();
         services.AddSingleton<IGraphCallGate, BudgetCallGate>();
         return services;
     }

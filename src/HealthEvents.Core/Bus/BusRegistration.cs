@@ -48,10 +48,14 @@ public static class BusRegistration
         if (transport == BusTransport.RabbitMq)
         {
             builder.Services.AddSingleton<ICheckParking, RabbitMqParking>();
+            builder.Services.AddSingleton<RabbitMqPublishFlow>();
+            builder.Services.AddSingleton<IPublishFlow>(sp => sp.GetRequiredService<RabbitMqPublishFlow>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<RabbitMqPublishFlow>());
         }
         else
         {
             builder.Services.AddSingleton<ICheckParking, InMemoryParking>();
+            builder.Services.AddSingleton<IPublishFlow, AlwaysOpenPublishFlow>();
         }
 
         builder.Services.AddHostedService<OutboxSweeper>();

@@ -19,9 +19,10 @@ public abstract record CheckOutcome
 
     /// <summary>
     /// Not yet: the budget (or Meta, or the check this one joined) says not before <paramref name="Until"/>.
-    /// The message is parked until then, carrying its reserved pace <paramref name="Slot"/>.
+    /// The message is parked until then, carrying its reserved pace <paramref name="Slot"/> and,
+    /// while Meta cannot be reached, since when (<paramref name="UpstreamFailingSince"/>).
     /// </summary>
-    public sealed record Parked(DateTimeOffset Until, DateTimeOffset? Slot, BudgetLimit Reason) : CheckOutcome;
+    public sealed record Parked(DateTimeOffset Until, DateTimeOffset? Slot, BudgetLimit Reason, DateTimeOffset? UpstreamFailingSince = null) : CheckOutcome;
 
     public static Rejected Refused(HealthCheckRequested request, Rejection rejection)
     {

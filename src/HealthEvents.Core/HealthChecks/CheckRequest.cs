@@ -5,7 +5,8 @@ namespace HealthEvents.Core.HealthChecks;
 /// <summary>
 /// A request as it reaches the processor: the message, its size on the wire, its MessageId, when
 /// it was asked (any Graph answer received after that is as good as its own), and what it carries
-/// back from being parked: its reserved pace slot and when it was first parked.
+/// back from being parked: its reserved pace slot, when it was first parked and since when Meta
+/// has been failing it.
 /// </summary>
 public sealed record CheckRequest(
     HealthCheckRequested Message,
@@ -13,4 +14,5 @@ public sealed record CheckRequest(
     Guid RequestId,
     DateTimeOffset AskedAt,
     DateTimeOffset? Slot = null,
-    DateTimeOffset? ParkedSince = null);
+    DateTimeOffset? ParkedSince = null,
+    DateTimeOffset? UpstreamFailingSince = null);

@@ -5,6 +5,7 @@ using HealthEvents.Domain.Tenants;
 using HealthEvents.Graph;
 using HealthEvents.Graph.Errors;
 using HealthEvents.Storage;
+using Microsoft.Extensions.Options;
 
 namespace HealthEvents.Core.HealthChecks;
 
@@ -24,8 +25,14 @@ public sealed class HealthCheckProcessor(
     SnapshotRecorder recorder,
     GraphBudget budget,
     CheckCoalescer coalescer,
+    TokenRefusals refusedTokens,
+    IOptions<HealthChecksOptions> options,
     TimeProvider time)
 {
+    /// <summary>The shortest and longest wait between tries while Meta cannot be reached.</summary>
+    private static readonly TimeSpan FirstUpstreamWait = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestUpstreamWait = TimeSpan.FromSeconds(30);
+
     /// <summary>How many times a request waits in place for running checks of its node before it parks instead.</summary>
     private const int MaxJoinsInPlace = 3;
 
@@ -82,6 +89,7 @@ public sealed class HealthCheckProcessor(
         }
         catch (GraphPermanentException ex)
         {
+            refusedTokens.Observe(tenant, ex);
             return CheckOutcome.Refused(request.Message, new Rejection(RejectionReasons.UpstreamRejected,
                 $"Meta refused the request ({ex.Reason}): {ex.Message}", ex.Details.Code, ex.Details.Subcode));
         }
@@ -100,6 +108,11 @@ public sealed class HealthCheckProcessor(
     private async Task<CheckOutcome> LeadAsync(
         CheckTarget target, Tenant tenant, CheckRequest request, CheckTicket ticket, CheckCoalescer.Leadership leadership, CancellationToken cancellationToken)
     {
+        if (refusedTokens.RejectionFor(tenant) is { } refused)
+        {
+            return CheckOutcome.Refused(request.Message, refused);
+        }
+
         var admission = budget.AdmitCheck(ticket);
         if (admission is not Admission.Granted granted)
         {
@@ -126,6 +139,10 @@ public sealed class HealthCheckProcessor(
             {
                 // The next call is too far off to wait for here.
                 return Parked(request, budget.Reschedule(ticket), leadership);
+            }
+            catch (GraphTransientException ex)
+            {
+                return UpstreamUnavailable(request, leadership, ex);
             }
         }
     }
@@ -174,6 +191,30 @@ public sealed class HealthCheckProcessor(
                 throw new InvalidOperationException($"Unexpected admission {admission.GetType().Name}.");
         }
     }
+
+    /// <summary>
+    /// Meta failed the call after its own retries: park the check with a wait that grows with how
+    /// long Meta has been failing it, and once that outlasts the deadline, answer it.
+    /// </summary>
+    private CheckOutcome UpstreamUnavailable(CheckRequest request, CheckCoalescer.Leadership leadership, GraphTransientException ex)
+    {
+        var now = time.GetUtcNow();
+        var failingSince = request.UpstreamFailingSince ?? now;
+        var deadline = failingSince + options.Value.UpstreamDeadline;
+        if (now >= deadline)
+        {
+            return CheckOutcome.Refused(request.Message, new Rejection(RejectionReasons.UpstreamUnavailable,
+                $"Meta could not be reached for {(now - failingSince).TotalSeconds:0} s ({ex.Message}); nothing is known about the node.",
+                ex.Details.Code, ex.Details.Subcode, LongestUpstreamWait));
+        }
+
+        var wait = Clamp(now - failingSince, FirstUpstreamWait, LongestUpstreamWait);
+        var until = now + wait < deadline ? now + wait : deadline;
+        leadership.ParkUntil(until);
+        return new CheckOutcome.Parked(until, null, BudgetLimit.UpstreamUnavailable, failingSince);
+    }
+
+    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;
 
     private static string Describe(BudgetLimit limit) => limit switch
     {

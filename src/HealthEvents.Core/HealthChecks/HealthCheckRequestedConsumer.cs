@@ -17,6 +17,7 @@ public sealed class HealthCheckRequestedConsumer(
     ChangePublisher changes,
     ICheckParking parking,
     ShardTakeover takeover,
+    IPublishFlow publishFlow,
     TimeProvider time,
     ILogger<HealthCheckRequestedConsumer> logger) : IConsumer<HealthCheckRequested>
 {
@@ -33,18 +34,20 @@ public sealed class HealthCheckRequestedConsumer(
             ["MessageId"] = context.MessageId,
         });
 
+        // An answer that cannot be published is not worth a Graph call: wait while the broker blocks publishers.
+        await publishFlow.WaitUntilOpenAsync(context.CancellationToken);
         var now = time.GetUtcNow();
         var askedAt = ParkingHeaders.AskedAtOf(context, now);
         takeover.Observe(context.ReceiveContext.InputAddress, request.CustSpaceId);
         var parkedSince = ParkingHeaders.Read(context.Headers, ParkingHeaders.ParkedSince);
         var check = new CheckRequest(request, context.ReceiveContext.Body.Length ?? 0, context.MessageId ?? NewId.NextGuid(), askedAt,
-            ParkingHeaders.Read(context.Headers, ParkingHeaders.Slot), parkedSince);
+            ParkingHeaders.Read(context.Headers, ParkingHeaders.Slot), parkedSince, ParkingHeaders.Read(context.Headers, ParkingHeaders.UpstreamFailingSince));
 
         switch (await processor.ProcessAsync(check, context.CancellationToken))
         {
             case CheckOutcome.Parked parked:
                 logger.LogDebug("Check parked until {Until} ({Reason})", parked.Until, parked.Reason);
-                await parking.ParkAsync(context, new ParkingTicket(parked.Until, parked.Slot, parkedSince ?? now, askedAt, parked.Reason.ToString()));
+                await parking.ParkAsync(context, new ParkingTicket(parked.Until, parked.Slot, parkedSince ?? now, askedAt, parked.Reason.ToString(), parked.UpstreamFailingSince));
                 break;
 
             case CheckOutcome.Rejected { Event: var rejected }:

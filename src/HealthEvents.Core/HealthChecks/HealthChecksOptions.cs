@@ -18,4 +18,12 @@ public sealed class HealthChecksOptions
     /// <summary>An unpublished change younger than this is left to the check that stored it.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan OutboxSweepGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a check keeps trying while Meta cannot be reached (counted from its first failed
+    /// call) before it is answered with <c>HealthCheckRejected</c> (<c>UpstreamUnavailable</c>).
+    /// Between tries the check is parked with a growing wait, holding no consumer slot.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan UpstreamDeadline { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -15,7 +15,8 @@ public interface ICheckParking
 }
 
 /// <summary>Until when a check is parked and what it carries back (see <see cref="ParkingHeaders"/>).</summary>
-public sealed record ParkingTicket(DateTimeOffset Until, DateTimeOffset? Slot, DateTimeOffset ParkedSince, DateTimeOffset AskedAt, string Reason)
+public sealed record ParkingTicket(
+    DateTimeOffset Until, DateTimeOffset? Slot, DateTimeOffset ParkedSince, DateTimeOffset AskedAt, string Reason, DateTimeOffset? UpstreamFailingSince = null)
 {
     /// <summary>Sets the parking headers on the copy that is parked.</summary>
     public void Stamp(SendContext context)
@@ -25,6 +26,7 @@ public sealed record ParkingTicket(DateTimeOffset Until, DateTimeOffset? Slot, D
         ParkingHeaders.Write(context.Headers, ParkingHeaders.ParkedSince, ParkedSince);
         ParkingHeaders.Write(context.Headers, ParkingHeaders.AskedAt, AskedAt);
         ParkingHeaders.Write(context.Headers, ParkingHeaders.ParkedUntil, Until);
+        ParkingHeaders.Write(context.Headers, ParkingHeaders.UpstreamFailingSince, UpstreamFailingSince);
         context.Headers.Set(ParkingHeaders.Reason, Reason);
 
         // A copy that still carried RabbitMQ's dead-letter history would look like a dead-letter

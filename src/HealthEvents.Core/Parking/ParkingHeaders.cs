@@ -5,8 +5,8 @@ namespace HealthEvents.Core.Parking;
 
 /// <summary>
 /// What a parked check carries with it (transport headers, so the message body is untouched): its
-/// reserved pace slot, when it was first parked and first asked, and, for operators, until when and
-/// why it is parked.
+/// reserved pace slot, when it was first parked and first asked, since when Meta has been failing
+/// it, and, for operators, until when and why it is parked.
 /// </summary>
 public static class ParkingHeaders
 {
@@ -15,6 +15,7 @@ public static class ParkingHeaders
     public const string AskedAt = "HealthEvents-AskedAt";
     public const string ParkedUntil = "HealthEvents-ParkedUntil";
     public const string Reason = "HealthEvents-ParkReason";
+    public const string UpstreamFailingSince = "HealthEvents-UpstreamFailingSince";
 
     /// <summary>
     /// When the check was asked: its <see cref="AskedAt"/> header (set when it was first forwarded

@@ -10,20 +10,24 @@ namespace HealthEvents.IntegrationTests.Service;
 public class HealthCheckBrokerTests
 {
     [Fact]
-    public async Task Persistent_upstream_failures_are_retried_then_land_in_the_error_queue()
+    public async Task Persistent_upstream_failures_are_tried_again_while_parked_then_answered_as_upstream_unavailable()
     {
-        await using var h = await ServiceHarness.StartAsync(TwoTenants());
+        await using var h = await ServiceHarness.StartAsync(TwoTenants(), new Dictionary<string, string?> { ["HealthChecks:UpstreamDeadline"] = "00:00:03" });
         h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.ServerError, NodeId = AlphaWaba });
 
         await h.PublishAsync(WabaCheck());
         await h.PublishAsync(WabaCheck(tenant: "beta", waba: BetaWaba));
 
-        await h.WaitForAsync<Fault<HealthCheckRequested>>(_ => true);
+        var rejected = await h.WaitForAsync<HealthCheckRejected>(r => r.Request.CustSpaceId == "alpha");
         await h.WaitForAsync<HealthCheckCompleted>(c => c.CustSpaceId == "beta");
+        Assert.Equal(RejectionReasons.UpstreamUnavailable, rejected.Reason);
+        Assert.NotNull(rejected.RetryAfter);
+        // Each try is (1 + GraphApi:MaxRetryAttempts 1) HTTP attempts; the check was tried more than once before the deadline.
+        Assert.True(h.GraphCallsFor(AlphaWaba) >= 4, $"{h.GraphCallsFor(AlphaWaba)} Graph calls");
+        Assert.Empty(h.PublishedNow<Fault<HealthCheckRequested>>());
         await using var broker = await BrokerProbe.ConnectAsync(h.BrokerAddress);
-        await Eventually.ReturnsAsync(() => broker.MessageCountAsync("health-check-requested_error"), n => n == 1, TimeSpan.FromSeconds(30), "the error queue");
-        // (1 + Bus:RetryLimit 2) deliveries x (1 + GraphApi:MaxRetryAttempts 1) HTTP attempts.
-        Assert.Equal(6, h.GraphCallsFor(AlphaWaba));
+        Assert.True(await broker.MessageCountAsync("health-check-requested_error") <= 0, "nothing in the error queue");
+        Assert.Single(h.PublishedNow<HealthCheckRejected>(), r => r.Request.CustSpaceId == "alpha");
     }
 
     [Fact]

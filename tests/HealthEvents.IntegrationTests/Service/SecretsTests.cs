@@ -22,6 +22,7 @@ public class SecretsTests
             // A tenant whose token Meta does not accept (190).
             ["Tenants:Spaces:gamma:AccessToken"] = rejectedCanary,
             ["Tenants:Spaces:gamma:WabaIds:0"] = AlphaWaba,
+            ["HealthChecks:UpstreamDeadline"] = "00:00:01",
         });
         h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.ServerError, NodeId = AlphaTemplate });
 
@@ -31,7 +32,7 @@ public class SecretsTests
         await h.PublishAsync(new HealthCheckRequested { CustSpaceId = "gamma", NodeType = NodeTypes.Waba, WabaId = AlphaWaba });
         await Eventually.TrueAsync(() => h.PublishedNow<HealthCheckCompleted>().Count == 2, TimeSpan.FromSeconds(30), "two completed checks");
         var rejected = await h.WaitForAsync<HealthCheckRejected>(r => r.Request.CustSpaceId == "gamma");
-        await h.WaitForAsync<Fault<HealthCheckRequested>>(_ => true);
+        await h.WaitForAsync<HealthCheckRejected>(r => r.Reason == RejectionReasons.UpstreamUnavailable);
         Assert.Equal(190, rejected.UpstreamErrorCode);
 
         var published = h.PublishedNow<object>().Select(m => JsonSerializer.Serialize(m, m.GetType())).ToList();
