@@ -29,6 +29,17 @@ public sealed class StorageOptions
 
     [Required]
     public string MongoDbDatabase { get; set; } = "healthevents";
+
+    /// <summary>
+    /// Longest a store call may take before it fails as unavailable (the check is retried, then
+    /// goes to the error queue with the reason; it is never acknowledged unsaved).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Store calls running at once; a hung store holds at most this many threads.</summary>
+    [Range(1, 256)]
+    public int MaxConcurrentOperations { get; set; } = 32;
 }
 
 /// <summary>Where snapshots, history and the outbox are kept.</summary>

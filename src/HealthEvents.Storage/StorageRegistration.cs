@@ -26,9 +26,10 @@ public static class StorageRegistration
         services.AddSingleton<IHealthStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return options.Provider == StorageProvider.MongoDb
+            IHealthStore store = options.Provider == StorageProvider.MongoDb
                 ? new MongoHealthStore(new MongoClient(options.MongoDbConnectionString).GetDatabase(options.MongoDbDatabase))
                 : new SqliteHealthStore(options.SqlitePath, options.SqliteSynchronous);
+            return new BoundedHealthStore(store, options.MaxConcurrentOperations, options.OperationTimeout);
         });
         services.AddHostedService<StoreInitializer>();
         return services;

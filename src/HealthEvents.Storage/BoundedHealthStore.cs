@@ -1,0 +1,83 @@
+using HealthEvents.Domain.HealthChecks;
+
+namespace HealthEvents.Storage;
+
+/// <summary>
+/// Puts a bound on every store call, whatever the store: at most <c>Storage:MaxConcurrentOperations</c>
+/// run at once, each on a thread-pool thread of its own, and a call that does not finish within
+/// <c>Storage:OperationTimeout</c> fails with <see cref="StoreUnavailableException"/>. A store that
+/// hangs (a locked SQLite file, an unreachable MongoDB) then holds at most that many threads while
+/// everything else keeps running, and the check fails (retried, then the error queue with the
+/// reason) instead of waiting forever; nothing is acknowledged unsaved. A slot is given back only
+/// when its call has really finished.
+/// </summary>
+public sealed class BoundedHealthStore(IHealthStore inner, int maxConcurrentOperations, TimeSpan operationTimeout) : IHealthStore, IAsyncDisposable
+{
+    private readonly SemaphoreSlim _slots = new(maxConcurrentOperations, maxConcurrentOperations);
+
+    public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
+
+    public Task<StoredSnapshot?> GetAsync(NodeKey key, CancellationToken cancellationToken) =>
+        BoundAsync(ct => inner.GetAsync(key, ct), cancellationToken);
+
+    public Task<SaveResult> SaveChangeAsync(StoredChange change, CancellationToken cancellationToken) =>
+        BoundAsync(ct => inner.SaveChangeAsync(change, ct), cancellationToken);
+
+    public Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, CancellationToken cancellationToken) =>
+        BoundAsync(ct => inner.SaveRecheckAsync(current, ct), cancellationToken);
+
+    public Task<IReadOnlyList<StoredChange>> GetUndispatchedAsync(int max, CancellationToken cancellationToken) =>
+        BoundAsync(ct => inner.GetUndispatchedAsync(max, ct), cancellationToken);
+
+    public Task MarkDispatchedAsync(NodeKey key, long version, CancellationToken cancellationToken) =>
+        BoundAsync(async ct =>
+        {
+            await inner.MarkDispatchedAsync(key, version, ct);
+            return true;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<StoredChange>> GetHistoryAsync(NodeKey key, long fromVersion, int max, CancellationToken cancellationToken) =>
+        BoundAsync(ct => inner.GetHistoryAsync(key, fromVersion, max, ct), cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        switch (inner)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync();
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+
+        _slots.Dispose();
+    }
+
+    private async Task<T> BoundAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + operationTimeout;
+        if (!await _slots.WaitAsync(operationTimeout, cancellationToken))
+        {
+            throw new StoreUnavailableException($"The store did not answer within {operationTimeout.TotalSeconds:0.#} s: every one of its {maxConcurrentOperations} slots is taken by a call still waiting.");
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(operationTimeout);
+        var running = Task.Run(() => call(timeout.Token), CancellationToken.None);
+        _ = running.ContinueWith(static (_, slots) => ((SemaphoreSlim)slots!).Release(), _slots, CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var left = deadline - DateTimeOffset.UtcNow;
+        try
+        {
+            return await running.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new StoreUnavailableException($"The store did not answer within {operationTimeout.TotalSeconds:0.#} s.", ex);
+        }
+    }
+}
+
+/// <summary>The store did not answer in time; worth retrying later.</summary>
+public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
