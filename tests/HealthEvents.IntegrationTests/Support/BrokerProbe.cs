@@ -35,5 +35,25 @@ public sealed class BrokerProbe : IAsyncDisposable
         await channel.BasicPublishAsync(exchange, "", mandatory: false, properties, body, TestContext.Current.CancellationToken);
     }
 
+    /// <summary>The bodies of every message in <paramref name="queue"/>, as text, leaving them there (fetched, then requeued).</summary>
+    public async Task<List<string>> PeekAllAsync(string queue)
+    {
+        await using var channel = await _connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var bodies = new List<string>();
+        try
+        {
+            while (await channel.BasicGetAsync(queue, autoAck: false, TestContext.Current.CancellationToken) is { } message)
+            {
+                bodies.Add(System.Text.Encoding.UTF8.GetString(message.Body.Span));
+            }
+        }
+        catch (OperationInterruptedException)
+        {
+            // No such queue: nothing in it.
+        }
+
+        return bodies;
+    }
+
     public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
 }

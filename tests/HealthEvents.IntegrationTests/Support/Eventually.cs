@@ -26,4 +26,17 @@ public static class Eventually
 
     public static Task TrueAsync(Func<bool> condition, TimeSpan timeout, string what) =>
         ReturnsAsync(() => Task.FromResult(condition()), ok => ok, timeout, what);
+
+    /// <summary>As <see cref="TrueAsync(Func{bool}, TimeSpan, string)"/>, saying what was still missing when it timed out.</summary>
+    public static async Task TrueAsync(Func<bool> condition, TimeSpan timeout, Func<string> whatIsMissing)
+    {
+        try
+        {
+            await TrueAsync(condition, timeout, "the condition");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}: {whatIsMissing()}", ex);
+        }
+    }
 }

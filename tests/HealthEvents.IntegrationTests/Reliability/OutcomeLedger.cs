@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using HealthEvents.Contracts;
+using MassTransit;
+
+namespace HealthEvents.IntegrationTests.Reliability;
+
+/// <summary>
+/// What a subscribing team sees on the broker: a listener of its own (bound before anything is
+/// sent) that records every outcome by the request it answers (InitiatorId) and every change event
+/// by node and version, each with the MessageId it arrived with. The reliability scenarios judge
+/// "exactly one answer" and "no change lost or duplicated with a new Version" from it.
+/// </summary>
+public sealed class OutcomeLedger : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Guid, object>> _outcomes = new();
+    private readonly ConcurrentDictionary<(string, string, string, long), ConcurrentDictionary<Guid, string>> _changes = new();
+    private readonly IBusControl _bus;
+
+    private OutcomeLedger(IBusControl bus) => _bus = bus;
+
+    public static async Task<OutcomeLedger> StartAsync(Uri broker, string name)
+    {
+        OutcomeLedger? ledger = null;
+        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host(broker, _ => { });
+            cfg.ReceiveEndpoint(name, e =>
+            {
+                e.Handler<HealthCheckCompleted>(c => ledger!.Outcome(c.InitiatorId, c.MessageId, c.Message));
+                e.Handler<HealthCheckRejected>(c => ledger!.Outcome(c.InitiatorId, c.MessageId, c.Message));
+                e.Handler<HealthStatusChanged>(c => ledger!.Change(c.MessageId, c.Message));
+            });
+        });
+        ledger = new OutcomeLedger(bus);
+        await bus.StartAsync(TestContext.Current.CancellationToken);
+        return ledger;
+    }
+
+    public IBus Bus => _bus;
+
+    public int AnsweredCount => _outcomes.Count;
+
+    public bool HasOutcome(Guid requestId) => _outcomes.ContainsKey(requestId);
+
+    /// <summary>The outcome messages (by distinct MessageId) that answered <paramref name="requestId"/>.</summary>
+    public IReadOnlyList<object> OutcomesOf(Guid requestId) =>
+        _outcomes.TryGetValue(requestId, out var answers) ? [.. answers.Values] : [];
+
+    public T? Only<T>(Guid requestId)
+        where T : class => OutcomesOf(requestId).OfType<T>().SingleOrDefault();
+
+    /// <summary>Requests answered by more than one distinct message (a second answer, not a redelivered copy).</summary>
+    public IReadOnlyList<Guid> AnsweredTwice() => [.. _outcomes.Where(o => o.Value.Count > 1).Select(o => o.Key)];
+
+    /// <summary>Change events whose node and version arrived under two MessageIds or with two contents.</summary>
+    public IReadOnlyList<string> ConflictingChanges() =>
+        [.. _changes.Where(c => c.Value.Count > 1 || c.Value.Values.Distinct().Count() > 1).Select(c => $"{c.Key}")];
+
+    public IReadOnlyCollection<HealthStatusChanged> Changes { get; } = new ConcurrentBag<HealthStatusChanged>();
+
+    public async ValueTask DisposeAsync() => await _bus.StopAsync(CancellationToken.None);
+
+    private Task Outcome(Guid? initiator, Guid? messageId, object outcome)
+    {
+        if (initiator is { } request && messageId is { } id)
+        {
+            _outcomes.GetOrAdd(request, _ => new())[id] = outcome;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task Change(Guid? messageId, HealthStatusChanged change)
+    {
+        ((ConcurrentBag<HealthStatusChanged>)Changes).Add(change);
+        var key = (change.CustSpaceId, change.NodeType, change.NodeId, change.Version);
+        _changes.GetOrAdd(key, _ => new())[messageId ?? Guid.Empty] = $"{change.Current}|{change.CheckedAt:O}";
+        return Task.CompletedTask;
+    }
+}
