@@ -36,7 +36,10 @@ public static class RabbitBroker
         return new BrokerVirtualHost(new UriBuilder(root) { Path = "/" + name }.Uri, name);
     }
 
-    internal static async Task<bool> RabbitMqCtlAsync(params string[] args)
+    internal static async Task<bool> RabbitMqCtlAsync(params string[] args) => (await RabbitMqCtlOutputAsync(args)).Ok;
+
+    /// <summary>Runs rabbitmqctl; whether it succeeded, and what it printed.</summary>
+    internal static async Task<(bool Ok, string Output)> RabbitMqCtlOutputAsync(params string[] args)
     {
         var start = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
@@ -47,12 +50,14 @@ public static class RabbitBroker
         try
         {
             using var process = Process.Start(start)!;
+            var output = await process.StandardOutput.ReadToEndAsync();
+            await process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync();
-            return process.ExitCode == 0;
+            return (process.ExitCode == 0, output);
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return false;
+            return (false, "");
         }
     }
 

@@ -1,0 +1,62 @@
+using HealthEvents.Contracts;
+using HealthEvents.Domain.HealthChecks;
+using HealthEvents.GraphSimulator.Simulation;
+using HealthEvents.IntegrationTests.Support;
+using HealthEvents.Storage;
+
+namespace HealthEvents.IntegrationTests.Reliability;
+
+/// <summary>What every reliability scenario asserts, in one place.</summary>
+public static class Verdicts
+{
+    /// <summary>Each request has an answer, and only one (copies of the same message are one answer).</summary>
+    public static async Task EveryRequestAnsweredOnceAsync(OutcomeLedger ledger, IReadOnlyCollection<Guid> requests, TimeSpan within)
+    {
+        await Eventually.TrueAsync(() => requests.All(ledger.HasOutcome), within,
+            () => $"{requests.Count(id => !ledger.HasOutcome(id))} of {requests.Count} requests unanswered");
+        Assert.Empty(ledger.AnsweredTwice());
+    }
+
+    /// <summary>No change event arrived twice with different contents, and every stored version was published.</summary>
+    public static async Task NoChangeLostOrDuplicatedAsync(OutcomeLedger ledger, IHealthStore store, IEnumerable<NodeKey> nodes)
+    {
+        foreach (var node in nodes)
+        {
+            var history = await store.GetHistoryAsync(node, 1, 1000, TestContext.Current.CancellationToken);
+            Assert.Equal(Enumerable.Range(1, history.Count).Select(v => (long)v), history.Select(c => c.Version));
+            await Eventually.TrueAsync(
+                () => history.All(c => ledger.Changes.Any(e => e.CustSpaceId == node.CustSpaceId && e.NodeId == node.NodeId && e.NodeType == node.NodeType && e.Version == c.Version)),
+                TimeSpan.FromSeconds(30), $"every change of {node} to be published");
+        }
+
+        Assert.Empty(ledger.ConflictingChanges());
+    }
+
+    /// <summary>The store holds what the simulator says now, for every node it holds.</summary>
+    public static async Task StoreMatchesSimulatorAsync(IHealthStore store, SimulatorState simulator, IEnumerable<NodeKey> nodes)
+    {
+        foreach (var node in nodes)
+        {
+            var stored = await store.GetAsync(node, TestContext.Current.CancellationToken);
+            if (stored is not null)
+            {
+                Assert.True(simulator.HealthOf(node.NodeId).CanSendMessage == stored.Snapshot.CanSendMessage,
+                    $"{node}: stored {stored.Snapshot.CanSendMessage}, Meta says {simulator.HealthOf(node.NodeId).CanSendMessage}");
+            }
+        }
+    }
+
+    /// <summary>No tenant's token made more Graph calls in any window than its limit allows.</summary>
+    public static void NoBudgetViolation(SimulatorState simulator, int perSecond = 5)
+    {
+        foreach (var (token, most) in CallWindows.MostInAnyWindowByToken(simulator.Calls, TimeSpan.FromSeconds(1)))
+        {
+            Assert.True(most <= perSecond, $"{token}: {most} Graph calls in one second");
+        }
+    }
+
+    public static IEnumerable<NodeKey> PhonesOf(int tenants, int phonesEach) =>
+        from t in Enumerable.Range(1, tenants)
+        from p in Enumerable.Range(1, phonesEach)
+        select new NodeKey(ManyTenants.Tenant(t), NodeTypes.Phone, ManyTenants.Phone(t, p));
+}
