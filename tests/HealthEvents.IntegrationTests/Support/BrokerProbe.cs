@@ -36,15 +36,23 @@ public sealed class BrokerProbe : IAsyncDisposable
     }
 
     /// <summary>The bodies of every message in <paramref name="queue"/>, as text, leaving them there (fetched, then requeued).</summary>
-    public async Task<List<string>> PeekAllAsync(string queue)
+    public async Task<List<string>> PeekAllAsync(string queue) => [.. (await PeekAsync(queue)).Select(m => m.Body)];
+
+    /// <summary>Why MassTransit moved each message of an error queue there (its <c>MT-Fault-Message</c> header).</summary>
+    public async Task<List<string>> FaultReasonsAsync(string queue) => [.. (await PeekAsync(queue)).Select(m => m.FaultMessage ?? "")];
+
+    private async Task<List<(string Body, string? FaultMessage)>> PeekAsync(string queue)
     {
         await using var channel = await _connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
-        var bodies = new List<string>();
+        var bodies = new List<(string, string?)>();
         try
         {
             while (await channel.BasicGetAsync(queue, autoAck: false, TestContext.Current.CancellationToken) is { } message)
             {
-                bodies.Add(System.Text.Encoding.UTF8.GetString(message.Body.Span));
+                object? header = null;
+                message.BasicProperties.Headers?.TryGetValue("MT-Fault-Message", out header);
+                var fault = header is byte[] text ? System.Text.Encoding.UTF8.GetString(text) : null;
+                bodies.Add((System.Text.Encoding.UTF8.GetString(message.Body.Span), fault));
             }
         }
         catch (OperationInterruptedException)
