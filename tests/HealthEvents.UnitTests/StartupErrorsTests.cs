@@ -72,6 +72,40 @@ public class StartupErrorsTests
         Assert.Contains("Tenants:Defaults:RequestsPerSecond: the value cannot be read; it must be a whole number.", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("GraphApi:BaseUrl", "graph.example", "GraphApi:BaseUrl must be an absolute http:// or https:// address.")]
+    [InlineData("GraphApi:BaseUrl", "ftp://graph.example/", "GraphApi:BaseUrl must be an absolute http:// or https:// address.")]
+    [InlineData("Bus:RabbitMqUri", "not a uri", "Bus:RabbitMqUri must be an amqp:// or amqps:// address.")]
+    [InlineData("Storage:SqlitePath", "/proc/healthevents-nowhere/store.db", "Storage:SqlitePath: '/proc/healthevents-nowhere/store.db' cannot be created or written to")]
+    public async Task A_setting_that_cannot_work_is_named(string setting, string value, string problem)
+    {
+        var (exitCode, error) = await ReportAsync(() =>
+        {
+            var builder = HealthEventsHost.CreateBuilder([]);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Bus:Transport"] = "RabbitMq", [setting] = value });
+            builder.AddHealthEvents();
+            using var host = builder.Build();
+            host.ValidateConfiguration();
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal(StartupErrors.InvalidConfiguration, exitCode);
+        Assert.Contains(problem, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MassTransit_usage_telemetry_is_off_unless_switched_on()
+    {
+        foreach (var (setting, enabled) in new[] { ((string?)null, false), ("true", true) })
+        {
+            var builder = HealthEventsHost.CreateBuilder([]);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Bus:UsageTelemetry"] = setting });
+            builder.AddHealthEvents();
+            using var host = builder.Build();
+            Assert.Equal(enabled, host.Services.GetRequiredService<IOptions<MassTransit.UsageTelemetryOptions>>().Value.Enabled);
+        }
+    }
+
     [Fact]
     public async Task A_graph_client_composed_without_a_budget_stops_start_up_naming_the_fix()
     {

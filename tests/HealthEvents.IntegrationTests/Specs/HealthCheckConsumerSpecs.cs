@@ -39,6 +39,23 @@ public class HealthCheckConsumerSpecs
     }
 
     [Fact]
+    public async Task A_request_delivered_twice_is_answered_twice_with_the_same_message_id()
+    {
+        await using var h = await ServiceHarness.StartInMemoryAsync(TwoTenants());
+        var requestId = NewId.NextGuid();
+        var ct = TestContext.Current.CancellationToken;
+
+        await h.Bus.Publish(WabaCheck(), c => c.MessageId = requestId, ct);
+        await h.WaitForAsync<HealthCheckCompleted>(c => c.NodeId == AlphaWaba);
+        await h.Bus.Publish(WabaCheck(), c => c.MessageId = requestId, ct);
+        await Eventually.TrueAsync(() => h.PublishedWithIds<HealthCheckCompleted>().Count(p => p.InitiatorId == requestId) == 2, TimeSpan.FromSeconds(30), "the second answer");
+
+        var answers = h.PublishedWithIds<HealthCheckCompleted>().Where(p => p.InitiatorId == requestId).ToList();
+        Assert.Single(answers.Select(a => a.MessageId).Distinct());
+        Assert.NotEqual(requestId, answers[0].MessageId);
+    }
+
+    [Fact]
     public async Task Unchanged_recheck_publishes_no_event()
     {
         await using var h = await ServiceHarness.StartInMemoryAsync(TwoTenants());

@@ -134,7 +134,12 @@ public sealed class ServiceHarness : IAsyncDisposable
     /// <summary>Published <typeparamref name="T"/> with the InitiatorId each carried.</summary>
     public List<(T Message, Guid? InitiatorId)> PublishedWithInitiator<T>()
         where T : class =>
-        [.. _published.Messages.Where(p => p.Message is T).Select(p => ((T)p.Message, p.InitiatorId))];
+        [.. PublishedWithIds<T>().Select(p => (p.Message, p.InitiatorId))];
+
+    /// <summary>Published <typeparamref name="T"/> with the InitiatorId and MessageId each carried.</summary>
+    public List<(T Message, Guid? InitiatorId, Guid? MessageId)> PublishedWithIds<T>()
+        where T : class =>
+        [.. _published.Messages.Where(p => p.Message is T).Select(p => ((T)p.Message, p.InitiatorId, p.MessageId))];
 
     public async ValueTask DisposeAsync()
     {
@@ -157,7 +162,7 @@ public sealed class ServiceHarness : IAsyncDisposable
 /// <summary>Keeps every message published on the bus, as it is published.</summary>
 internal sealed class PublishedRecorder : IPublishObserver
 {
-    public System.Collections.Concurrent.ConcurrentQueue<(object Message, Guid? InitiatorId)> Messages { get; } = new();
+    public System.Collections.Concurrent.ConcurrentQueue<(object Message, Guid? InitiatorId, Guid? MessageId)> Messages { get; } = new();
 
     public Task PrePublish<T>(PublishContext<T> context)
         where T : class => Task.CompletedTask;
@@ -165,7 +170,7 @@ internal sealed class PublishedRecorder : IPublishObserver
     public Task PostPublish<T>(PublishContext<T> context)
         where T : class
     {
-        Messages.Enqueue((context.Message, context.InitiatorId));
+        Messages.Enqueue((context.Message, context.InitiatorId, context.MessageId));
         return Task.CompletedTask;
     }
 

@@ -126,4 +126,57 @@ public class HealthCheckProcessorSpecs
         Assert.Equal(second.Until, second.Slot);
         Assert.Equal(1, pipeline.Graph.HealthCalls);
     }
+
+    [Fact]
+    public async Task When_meta_fails_transiently_the_check_is_parked_with_a_growing_wait_and_remembers_since_when()
+    {
+        await using var pipeline = await StartAsync();
+        pipeline.Graph.FailHealthWith = (System.Net.HttpStatusCode.InternalServerError, 2);
+        var before = DateTimeOffset.UtcNow;
+
+        var parked = Assert.IsType<CheckOutcome.Parked>(await pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck()), Ct));
+
+        Assert.Equal(BudgetLimit.UpstreamUnavailable, parked.Reason);
+        Assert.InRange(parked.UpstreamFailingSince!.Value, before, DateTimeOffset.UtcNow);
+        Assert.True(parked.Until > parked.UpstreamFailingSince, "parked for a while");
+
+        // Another node (this one's joiners wait for its own retry), failing for a while already.
+        var later = Ask(WabaCheck("beta", OtherWaba)) with { UpstreamFailingSince = DateTimeOffset.UtcNow - TimeSpan.FromSeconds(20) };
+        var again = Assert.IsType<CheckOutcome.Parked>(await pipeline.Get<HealthCheckProcessor>().ProcessAsync(later, Ct));
+        Assert.Equal(later.UpstreamFailingSince, again.UpstreamFailingSince);
+        Assert.True(again.Until - DateTimeOffset.UtcNow > TimeSpan.FromSeconds(10), "the wait grew with the time Meta has been failing");
+    }
+
+    [Fact]
+    public async Task Past_the_upstream_deadline_the_check_is_answered_as_upstream_unavailable()
+    {
+        await using var pipeline = await StartAsync();
+        pipeline.Graph.FailHealthWith = (System.Net.HttpStatusCode.BadGateway, 2);
+        var request = Ask(WabaCheck()) with { UpstreamFailingSince = DateTimeOffset.UtcNow - TimeSpan.FromMinutes(3) };
+
+        var rejected = Assert.IsType<CheckOutcome.Rejected>(await pipeline.Get<HealthCheckProcessor>().ProcessAsync(request, Ct));
+
+        Assert.Equal(RejectionReasons.UpstreamUnavailable, rejected.Event.Reason);
+        Assert.NotNull(rejected.Event.RetryAfter);
+        Assert.Equal(Waba, rejected.Event.Request.WabaId);
+    }
+
+    [Fact]
+    public async Task A_token_meta_refused_rejects_that_tenants_next_checks_without_a_call_and_leaves_others_alone()
+    {
+        await using var pipeline = await StartAsync();
+        pipeline.Graph.FailHealthWith = (System.Net.HttpStatusCode.Unauthorized, 190);
+
+        var first = Assert.IsType<CheckOutcome.Rejected>(await pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck()), Ct));
+        var second = Assert.IsType<CheckOutcome.Rejected>(await pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck()), Ct));
+
+        Assert.Equal(190, first.Event.UpstreamErrorCode);
+        Assert.Equal(RejectionReasons.UpstreamRejected, second.Event.Reason);
+        Assert.Equal(190, second.Event.UpstreamErrorCode);
+        Assert.Equal(1, pipeline.Graph.HealthCalls);
+
+        pipeline.Graph.FailHealthWith = null;
+        Assert.IsType<CheckOutcome.Completed>(await pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck("beta", OtherWaba)), Ct));
+        Assert.Equal(2, pipeline.Graph.HealthCalls);
+    }
 }

@@ -23,6 +23,9 @@ public sealed class StubGraph : HttpMessageHandler
     /// <summary>How many of the next listing requests answer Meta's permanent "invalid parameter" error.</summary>
     public int FailNextListings { get; set; }
 
+    /// <summary>When set, every health_status request answers this HTTP status with a Graph error of this code.</summary>
+    public (HttpStatusCode Status, int Code)? FailHealthWith { get; set; }
+
     public IReadOnlyList<string> Requests => [.. _requests];
 
     public int Listings(string edge) => _requests.Count(r => r.Contains("/" + edge, StringComparison.Ordinal));
@@ -40,6 +43,11 @@ public sealed class StubGraph : HttpMessageHandler
         _requests.Enqueue(uri.PathAndQuery);
         var segments = uri.AbsolutePath.Trim('/').Split('/');
         var node = segments[1];
+        if (segments.Length == 2 && FailHealthWith is { } failure)
+        {
+            return Json(new { error = new { message = "Stub failure", type = failure.Code == 190 ? "OAuthException" : "GraphMethodException", code = failure.Code } }, failure.Status);
+        }
+
         if (segments.Length == 2)
         {
             var status = Status.GetValueOrDefault(node, "AVAILABLE");
