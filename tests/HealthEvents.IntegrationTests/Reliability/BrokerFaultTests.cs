@@ -52,8 +52,11 @@ public class BrokerFaultTests
             await RabbitBroker.RabbitMqCtlAsync("set_vm_memory_high_watermark", watermark);
         }
 
+        var recovered = System.Diagnostics.Stopwatch.StartNew();
         await Verdicts.EveryRequestAnsweredOnceAsync(ledger, requests, TimeSpan.FromSeconds(90));
+        var recovery = recovered.Elapsed;
         await AssertSettledAsync(h, ledger);
+        Verdicts.Report("Broker memory alarm", "publishers blocked 2 s mid-run", requests.Count, ledger, 0, h.Simulator.State, recovery);
     }
 
     [Fact]
@@ -77,8 +80,11 @@ public class BrokerFaultTests
             await RabbitBroker.RabbitMqCtlAsync("await_startup");
         }
 
+        var recovered = System.Diagnostics.Stopwatch.StartNew();
         await Verdicts.EveryRequestAnsweredOnceAsync(ledger, requests, TimeSpan.FromSeconds(120));
+        var recovery = recovered.Elapsed;
         await AssertSettledAsync(h, ledger);
+        Verdicts.Report("Broker restart", "rabbitmqctl stop_app / start_app mid-run", requests.Count, ledger, 0, h.Simulator.State, recovery);
     }
 
     private static async Task<string> CurrentWatermarkAsync()

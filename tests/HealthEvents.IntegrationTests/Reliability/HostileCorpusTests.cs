@@ -89,6 +89,7 @@ public class HostileCorpusTests
         Assert.All(calls, call => Assert.DoesNotContain("access_token", call.Path, StringComparison.OrdinalIgnoreCase));
         Assert.All(CallWindows.MostInAnyWindowByToken(calls, TimeSpan.FromSeconds(1)), most => Assert.True(most.Value <= 5, $"{most.Key}: {most.Value} calls in one second"));
         await AssertNoTokenAnywhereAsync(h, broker);
+        Verdicts.Report("Hostile corpus", $"{hostile.Count} hostile messages ({toErrorQueue} not messages at all)", hostile.Count + valid.Count, ledger, toErrorQueue, h.Simulator.State, null);
     }
 
     private static string ExpectedStatus(string nodeId) => nodeId switch

@@ -87,7 +87,9 @@ public class RepeatedCrashTests
 
             FlipStatuses(simulator, 3);
             using var last = ServiceProcess.Start(settings, directory);
+            var recovered = System.Diagnostics.Stopwatch.StartNew();
             await Verdicts.EveryRequestAnsweredOnceAsync(ledger, requests, TimeSpan.FromSeconds(180));
+            var recovery = recovered.Elapsed;
             // Asked after the last restart: they must see what changed while the service was down.
             var after = await SendWaveAsync(ledger);
             await Verdicts.EveryRequestAnsweredOnceAsync(ledger, after, TimeSpan.FromSeconds(180));
@@ -99,6 +101,7 @@ public class RepeatedCrashTests
             Verdicts.NoBudgetViolation(simulator.State);
             Assert.Equal(3, kills);
             Assert.Contains(ledger.Changes, c => c.NodeId == unpublished!.Key.NodeId && c.Version == unpublished.Version);
+            Verdicts.Report("Repeated kill -9", "3 SIGKILLs, one between store and publish; statuses changed 4 times", requests.Count + after.Count, ledger, 0, simulator.State, recovery);
         }
         finally
         {

@@ -52,6 +52,7 @@ public class StoreLockTests
         }
 
         // Each check that needed a write is answered (its retries outlived the lock) or in the error queue, never both.
+        var recovered = System.Diagnostics.Stopwatch.StartNew();
         await Eventually.ReturnsAsync(
             async () => needWrites.Count(ledger.HasOutcome) + await broker.MessageCountAsync("health-check-requested_error"),
             n => n == needWrites.Count, TimeSpan.FromSeconds(60), "every check that needed a write to be answered or in the error queue");
@@ -68,6 +69,8 @@ public class StoreLockTests
         }
 
         Verdicts.NoBudgetViolation(h.Simulator.State);
+        Verdicts.Report("SQLite locked", "exclusive lock held by another connection until a check gave up", first.Count + needWrites.Count + fromStore.Count, ledger,
+            await broker.MessageCountAsync("health-check-requested_error"), h.Simulator.State, recovered.Elapsed);
     }
 
     private static async Task<List<Guid>> SendAllPhonesAsync(OutcomeLedger ledger, TimeSpan? maxAge)

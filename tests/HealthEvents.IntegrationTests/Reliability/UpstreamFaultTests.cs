@@ -33,12 +33,14 @@ public class UpstreamFaultTests
         Assert.All(during, id => Assert.Equal(RejectionReasons.UpstreamUnavailable, ledger.Only<HealthCheckRejected>(id)?.Reason));
 
         h.Simulator.State.ClearFaults();
+        var recovered = System.Diagnostics.Stopwatch.StartNew();
         h.Simulator.State.SetHealth(ManyTenants.Phone(1, 1), new NodeHealth { CanSendMessage = "BLOCKED", Errors = [new NodeHealthError(141006, "payment", "fix payment")] });
         var after = await SendAllPhonesAsync(ledger);
         await Verdicts.EveryRequestAnsweredOnceAsync(ledger, after, TimeSpan.FromSeconds(60));
         Assert.All(after, id => Assert.True(ledger.Only<HealthCheckCompleted>(id) is not null, $"answered {ledger.Only<HealthCheckRejected>(id)?.Detail}"));
 
         await AssertSettledAsync(h, ledger);
+        Verdicts.Report("Meta outage", "every Graph call 500 until cleared", during.Count + after.Count, ledger, 0, h.Simulator.State, recovered.Elapsed);
     }
 
     [Fact]
@@ -62,6 +64,7 @@ public class UpstreamFaultTests
             "answered as completed or upstream unavailable"));
 
         await AssertSettledAsync(h, ledger);
+        Verdicts.Report("Meta garbage, timeouts, throttling", "30 % malformed JSON, 20 % 2 s timeouts, 2 throttles", requests.Count, ledger, 0, h.Simulator.State, null);
     }
 
     [Fact]
@@ -98,6 +101,7 @@ public class UpstreamFaultTests
         var refusedCalls = h.Simulator.State.Calls.Count(c => c.TokenName == GraphSimulator.Simulation.SimulatorState.UnknownToken);
         Assert.InRange(refusedCalls, 1, 2);
         Assert.Single(h.Logs.Lines, l => l.Contains("Meta refused the access token", StringComparison.Ordinal));
+        Verdicts.Report("Refused token", "token unknown to Meta (190)", requests.Count, ledger, 0, h.Simulator.State, null);
     }
 
     private static async Task<List<Guid>> SendAllPhonesAsync(OutcomeLedger ledger)

@@ -55,6 +55,28 @@ public static class Verdicts
         }
     }
 
+    /// <summary>
+    /// One row of figures for docs/reliability.md: written to the test output, and appended to the
+    /// file named by <c>HEALTHEVENTS_RELIABILITY_REPORT</c> when it is set.
+    /// </summary>
+    public static void Report(string scenario, string faults, int requests, OutcomeLedger ledger, long inErrorQueue, SimulatorState simulator, TimeSpan? recovery)
+    {
+        var answered = ledger.AnsweredCount;
+        var lost = Math.Max(0, requests - answered - (int)Math.Max(0, inErrorQueue));
+        var overBudget = CallWindows.MostInAnyWindowByToken(simulator.Calls, TimeSpan.FromSeconds(1)).Count(m => m.Value > 5);
+        var row = $"| {scenario} | {faults} | {requests} | {answered} | {Math.Max(0, inErrorQueue)} | {lost} | {ledger.AnsweredTwice().Count} | {ledger.ConflictingChanges().Count} | {simulator.Calls.Count} | {overBudget} | {(recovery is { } r ? $"{r.TotalSeconds:0.0} s" : "-")} |";
+        TestContext.Current.TestOutputHelper?.WriteLine(row);
+        if (Environment.GetEnvironmentVariable("HEALTHEVENTS_RELIABILITY_REPORT") is { Length: > 0 } file)
+        {
+            lock (ReportLock)
+            {
+                File.AppendAllLines(file, [row]);
+            }
+        }
+    }
+
+    private static readonly Lock ReportLock = new();
+
     public static IEnumerable<NodeKey> PhonesOf(int tenants, int phonesEach) =>
         from t in Enumerable.Range(1, tenants)
         from p in Enumerable.Range(1, phonesEach)
