@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using HealthEvents.Contracts;
+using HealthEvents.IntegrationTests.Support;
 using MassTransit;
 
 namespace HealthEvents.IntegrationTests.Reliability;
@@ -57,6 +58,28 @@ public sealed class OutcomeLedger : IAsyncDisposable
         [.. _changes.Where(c => c.Value.Count > 1 || c.Value.Values.Distinct().Count() > 1).Select(c => $"{c.Key}")];
 
     public IReadOnlyCollection<HealthStatusChanged> Changes { get; } = new ConcurrentBag<HealthStatusChanged>();
+
+    /// <summary>
+    /// Asks for every phone of <paramref name="tenants"/> tenants (<see cref="ManyTenants"/>), tenants
+    /// interleaved, each request with a MessageId of its own; returns them. Sent to the entry queue
+    /// (which sending creates), so it works before any service has bound it.
+    /// </summary>
+    public async Task<List<Guid>> AskAllPhonesAsync(int tenants, int phonesEach, TimeSpan? maxAge = null)
+    {
+        var entry = await _bus.GetSendEndpoint(new Uri("queue:health-check-requested"));
+        var ids = new List<Guid>();
+        for (var p = 1; p <= phonesEach; p++)
+        {
+            for (var t = 1; t <= tenants; t++)
+            {
+                var id = NewId.NextGuid();
+                ids.Add(id);
+                await entry.Send(ManyTenants.PhoneCheck(t, p) with { MaxAge = maxAge }, c => c.MessageId = id, TestContext.Current.CancellationToken);
+            }
+        }
+
+        return ids;
+    }
 
     public async ValueTask DisposeAsync() => await _bus.StopAsync(CancellationToken.None);
 

@@ -44,7 +44,7 @@ public class RepeatedCrashTests
         });
         try
         {
-            var requests = await SendWaveAsync(ledger);
+            var requests = await ledger.AskAllPhonesAsync(Tenants, PhonesEach);
             var kills = 0;
 
             // Plain kills mid-run, statuses changing between them.
@@ -63,7 +63,7 @@ public class RepeatedCrashTests
             // A kill between storing a change and publishing it: statuses change, checks asking for them
             // run, the broker blocks publishers, the checks in flight store their changes and wait.
             FlipStatuses(simulator, 2);
-            requests.AddRange(await SendWaveAsync(ledger));
+            requests.AddRange(await ledger.AskAllPhonesAsync(Tenants, PhonesEach));
             var store = new SqliteHealthStore(database);
             StoredChange? unpublished = null;
             using (var service = ServiceProcess.Start(settings, directory))
@@ -91,7 +91,7 @@ public class RepeatedCrashTests
             await Verdicts.EveryRequestAnsweredOnceAsync(ledger, requests, TimeSpan.FromSeconds(180));
             var recovery = recovered.Elapsed;
             // Asked after the last restart: they must see what changed while the service was down.
-            var after = await SendWaveAsync(ledger);
+            var after = await ledger.AskAllPhonesAsync(Tenants, PhonesEach);
             await Verdicts.EveryRequestAnsweredOnceAsync(ledger, after, TimeSpan.FromSeconds(180));
             await Eventually.ReturnsAsync(() => store.GetUndispatchedAsync(10, ct), p => p.Count == 0, TimeSpan.FromSeconds(60), "the outbox to drain");
 
@@ -121,24 +121,6 @@ public class RepeatedCrashTests
                     : new NodeHealth { CanSendMessage = "LIMITED", AdditionalInfo = ["display name pending"] });
             }
         }
-    }
-
-    /// <summary>Sent to the entry queue (which sending creates), since no service may be running to have bound it.</summary>
-    private static async Task<List<Guid>> SendWaveAsync(OutcomeLedger ledger)
-    {
-        var entry = await ledger.Bus.GetSendEndpoint(new Uri("queue:health-check-requested"));
-        var ids = new List<Guid>();
-        for (var p = 1; p <= PhonesEach; p++)
-        {
-            for (var t = 1; t <= Tenants; t++)
-            {
-                var id = NewId.NextGuid();
-                ids.Add(id);
-                await entry.Send(ManyTenants.PhoneCheck(t, p), c => c.MessageId = id, TestContext.Current.CancellationToken);
-            }
-        }
-
-        return ids;
     }
 }
 

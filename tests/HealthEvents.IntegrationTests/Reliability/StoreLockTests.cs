@@ -24,7 +24,7 @@ public class StoreLockTests
         await using var h = await ServiceHarness.StartAsync(scenario, new Dictionary<string, string?> { ["Storage:OperationTimeout"] = "00:00:01" });
         await using var ledger = await OutcomeLedger.StartAsync(h.BrokerAddress, "store-lock-ledger");
         await using var broker = await BrokerProbe.ConnectAsync(h.BrokerAddress);
-        var first = await SendAllPhonesAsync(ledger, maxAge: null);
+        var first = await ledger.AskAllPhonesAsync(Tenants, PhonesEach);
         await Verdicts.EveryRequestAnsweredOnceAsync(ledger, first, TimeSpan.FromSeconds(60));
 
         List<Guid> fromStore;
@@ -38,8 +38,8 @@ public class StoreLockTests
 
             // Changed at Meta: answering these needs a write.
             h.Simulator.State.SetHealth(ManyTenants.Phone(1, 1), new NodeHealth { CanSendMessage = "BLOCKED", Errors = [new NodeHealthError(141006, "payment", "fix payment")] });
-            needWrites = await SendAllPhonesAsync(ledger, maxAge: null);
-            fromStore = await SendAllPhonesAsync(ledger, maxAge: TimeSpan.FromHours(1));
+            needWrites = await ledger.AskAllPhonesAsync(Tenants, PhonesEach);
+            fromStore = await ledger.AskAllPhonesAsync(Tenants, PhonesEach, maxAge: TimeSpan.FromHours(1));
 
             await Verdicts.EveryRequestAnsweredOnceAsync(ledger, fromStore, TimeSpan.FromSeconds(30));
             Assert.All(fromStore, id => Assert.True(ledger.Only<HealthCheckCompleted>(id)?.FromCache, "answered from the store during the lock"));
@@ -71,21 +71,5 @@ public class StoreLockTests
         Verdicts.NoBudgetViolation(h.Simulator.State);
         Verdicts.Report("SQLite locked", "exclusive lock held by another connection until a check gave up", first.Count + needWrites.Count + fromStore.Count, ledger,
             await broker.MessageCountAsync("health-check-requested_error"), h.Simulator.State, recovered.Elapsed);
-    }
-
-    private static async Task<List<Guid>> SendAllPhonesAsync(OutcomeLedger ledger, TimeSpan? maxAge)
-    {
-        var ids = new List<Guid>();
-        for (var t = 1; t <= Tenants; t++)
-        {
-            for (var p = 1; p <= PhonesEach; p++)
-            {
-                var id = NewId.NextGuid();
-                ids.Add(id);
-                await ledger.Bus.Publish(ManyTenants.PhoneCheck(t, p) with { MaxAge = maxAge }, c => c.MessageId = id, TestContext.Current.CancellationToken);
-            }
-        }
-
-        return ids;
     }
 }

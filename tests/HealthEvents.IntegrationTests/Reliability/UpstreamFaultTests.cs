@@ -28,18 +28,18 @@ public class UpstreamFaultTests
         await using var ledger = await OutcomeLedger.StartAsync(h.BrokerAddress, "upstream-outage-ledger");
         h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.ServerError });
 
-        var during = await SendAllPhonesAsync(ledger);
+        var during = await ledger.AskAllPhonesAsync(Tenants, PhonesEach);
         await Verdicts.EveryRequestAnsweredOnceAsync(ledger, during, TimeSpan.FromSeconds(60));
         Assert.All(during, id => Assert.Equal(RejectionReasons.UpstreamUnavailable, ledger.Only<HealthCheckRejected>(id)?.Reason));
 
         h.Simulator.State.ClearFaults();
         var recovered = System.Diagnostics.Stopwatch.StartNew();
         h.Simulator.State.SetHealth(ManyTenants.Phone(1, 1), new NodeHealth { CanSendMessage = "BLOCKED", Errors = [new NodeHealthError(141006, "payment", "fix payment")] });
-        var after = await SendAllPhonesAsync(ledger);
+        var after = await ledger.AskAllPhonesAsync(Tenants, PhonesEach);
         await Verdicts.EveryRequestAnsweredOnceAsync(ledger, after, TimeSpan.FromSeconds(60));
         Assert.All(after, id => Assert.True(ledger.Only<HealthCheckCompleted>(id) is not null, $"answered {ledger.Only<HealthCheckRejected>(id)?.Detail}"));
 
-        await AssertSettledAsync(h, ledger);
+        await Verdicts.SettledAsync(h, ledger, Tenants, PhonesEach);
         Verdicts.Report("Meta outage", "every Graph call 500 until cleared", during.Count + after.Count, ledger, 0, h.Simulator.State, recovered.Elapsed);
     }
 
@@ -57,13 +57,13 @@ public class UpstreamFaultTests
         h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.Timeout, Probability = 0.2, DelayMs = 2_000 });
         h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.Throttle, NodeId = ManyTenants.Phone(2, 1), Times = 2, RegainAccessMinutes = 0.02 });
 
-        var requests = await SendAllPhonesAsync(ledger);
+        var requests = await ledger.AskAllPhonesAsync(Tenants, PhonesEach);
         await Verdicts.EveryRequestAnsweredOnceAsync(ledger, requests, TimeSpan.FromSeconds(90));
         Assert.All(requests, id => Assert.True(
             ledger.Only<HealthCheckCompleted>(id) is not null || ledger.Only<HealthCheckRejected>(id)?.Reason == RejectionReasons.UpstreamUnavailable,
             "answered as completed or upstream unavailable"));
 
-        await AssertSettledAsync(h, ledger);
+        await Verdicts.SettledAsync(h, ledger, Tenants, PhonesEach);
         Verdicts.Report("Meta garbage, timeouts, throttling", "30 % malformed JSON, 20 % 2 s timeouts, 2 throttles", requests.Count, ledger, 0, h.Simulator.State, null);
     }
 
@@ -102,31 +102,5 @@ public class UpstreamFaultTests
         Assert.InRange(refusedCalls, 1, 2);
         Assert.Single(h.Logs.Lines, l => l.Contains("Meta refused the access token", StringComparison.Ordinal));
         Verdicts.Report("Refused token", "token unknown to Meta (190)", requests.Count, ledger, 0, h.Simulator.State, null);
-    }
-
-    private static async Task<List<Guid>> SendAllPhonesAsync(OutcomeLedger ledger)
-    {
-        var ids = new List<Guid>();
-        for (var t = 1; t <= Tenants; t++)
-        {
-            for (var p = 1; p <= PhonesEach; p++)
-            {
-                var id = NewId.NextGuid();
-                ids.Add(id);
-                await ledger.Bus.Publish(ManyTenants.PhoneCheck(t, p), c => c.MessageId = id, TestContext.Current.CancellationToken);
-            }
-        }
-
-        return ids;
-    }
-
-    private static async Task AssertSettledAsync(ServiceHarness h, OutcomeLedger ledger)
-    {
-        await using var broker = await BrokerProbe.ConnectAsync(h.BrokerAddress);
-        Assert.True(await broker.MessageCountAsync("health-check-requested_error") <= 0, "nothing in the error queue");
-        var nodes = Verdicts.PhonesOf(Tenants, PhonesEach).ToList();
-        await Verdicts.StoreMatchesSimulatorAsync(h.Store, h.Simulator.State, nodes);
-        await Verdicts.NoChangeLostOrDuplicatedAsync(ledger, h.Store, nodes);
-        Verdicts.NoBudgetViolation(h.Simulator.State);
     }
 }

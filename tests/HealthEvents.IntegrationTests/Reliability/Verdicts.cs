@@ -10,10 +10,19 @@ namespace HealthEvents.IntegrationTests.Reliability;
 public static class Verdicts
 {
     /// <summary>Each request has an answer, and only one (copies of the same message are one answer).</summary>
-    public static async Task EveryRequestAnsweredOnceAsync(OutcomeLedger ledger, IReadOnlyCollection<Guid> requests, TimeSpan within)
+    public static async Task EveryRequestAnsweredOnceAsync(OutcomeLedger ledger, IReadOnlyCollection<Guid> requests, TimeSpan within, Uri? broker = null)
     {
-        await Eventually.TrueAsync(() => requests.All(ledger.HasOutcome), within,
-            () => $"{requests.Count(id => !ledger.HasOutcome(id))} of {requests.Count} requests unanswered");
+        try
+        {
+            await Eventually.TrueAsync(() => requests.All(ledger.HasOutcome), within,
+                () => $"{requests.Count(id => !ledger.HasOutcome(id))} of {requests.Count} requests unanswered: {string.Join(", ", requests.Where(id => !ledger.HasOutcome(id)))}");
+        }
+        catch (TimeoutException ex) when (broker is not null)
+        {
+            var (_, queues) = await RabbitBroker.RabbitMqCtlOutputAsync("list_queues", "-p", broker.AbsolutePath.Trim('/'), "name", "messages_ready", "messages_unacknowledged");
+            throw new TimeoutException($"{ex.Message}{Environment.NewLine}{queues}", ex);
+        }
+
         Assert.Empty(ledger.AnsweredTwice());
     }
 
@@ -53,6 +62,20 @@ public static class Verdicts
         {
             Assert.True(most <= perSecond, $"{token}: {most} Graph calls in one second");
         }
+    }
+
+    /// <summary>
+    /// The end state every fault scenario on <see cref="ManyTenants"/> phones must reach: nothing in
+    /// the error queue, the store equal to Meta, every change published once, no budget exceeded.
+    /// </summary>
+    public static async Task SettledAsync(ServiceHarness h, OutcomeLedger ledger, int tenants, int phonesEach)
+    {
+        await using var broker = await BrokerProbe.ConnectAsync(h.BrokerAddress);
+        Assert.True(await broker.MessageCountAsync("health-check-requested_error") <= 0, "nothing in the error queue");
+        var nodes = PhonesOf(tenants, phonesEach).ToList();
+        await StoreMatchesSimulatorAsync(h.Store, h.Simulator.State, nodes);
+        await NoChangeLostOrDuplicatedAsync(ledger, h.Store, nodes);
+        NoBudgetViolation(h.Simulator.State);
     }
 
     /// <summary>
