@@ -34,7 +34,7 @@ public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, BrokerConnec
             await channel.QueueBindAsync(shard, queues.HashExchange, CheckQueues.ShardBindingKey, cancellationToken: cancellationToken);
         }
 
-        await DeclareParkingAsync(channel, parking, queues, cancellationToken);
+        await DeclareParkingAsync(connection, channel, parking, queues, cancellationToken);
         await UnbindSurplusShardsAsync(connection, queues, cancellationToken);
         logger.LogInformation("Broker topology ready: {Shards} shard queues behind {Exchange}, {Levels} parking levels of {Unit} ms up to {Max}",
             queues.Shards.Count, queues.HashExchange, RabbitMqParkingTopology.Levels, RabbitMqParkingTopology.Unit.TotalMilliseconds, RabbitMqParkingTopology.MaxDelay);
@@ -42,7 +42,7 @@ public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, BrokerConnec
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private static async Task DeclareParkingAsync(IChannel channel, RabbitMqParkingTopology parking, CheckQueues queues, CancellationToken cancellationToken)
+    private async Task DeclareParkingAsync(IConnection connection, IChannel channel, RabbitMqParkingTopology parking, CheckQueues queues, CancellationToken cancellationToken)
     {
         await channel.ExchangeDeclareAsync(parking.DeliverExchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
         foreach (var shard in queues.Shards)
@@ -56,21 +56,43 @@ public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, BrokerConnec
 
         for (var level = 0; level < RabbitMqParkingTopology.Levels; level++)
         {
-            var name = parking.LevelName(level);
-            await channel.ExchangeDeclareAsync(name, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-            await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
+            var exchange = parking.LevelName(level);
+            var queue = parking.LevelQueueName(level);
+            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
             {
-                ["x-queue-type"] = "classic",
+                ["x-queue-type"] = "quorum",
                 ["x-message-ttl"] = (long)RabbitMqParkingTopology.LevelTtl(level).TotalMilliseconds,
                 ["x-dead-letter-exchange"] = parking.Below(level),
+                // At-least-once dead-lettering: the expired check stays until the next level confirms it.
+                ["x-dead-letter-strategy"] = "at-least-once",
+                ["x-overflow"] = "reject-publish",
             }, cancellationToken: cancellationToken);
-            await channel.QueueBindAsync(name, name, RabbitMqParkingTopology.Pattern(level, '1'), cancellationToken: cancellationToken);
+            await channel.QueueBindAsync(queue, exchange, RabbitMqParkingTopology.Pattern(level, '1'), cancellationToken: cancellationToken);
         }
+
+        await RetireClassicLevelsAsync(connection, parking, cancellationToken);
 
         // Bound after every level exists, lowest first, so a 0 bit always has somewhere to go.
         for (var level = 0; level < RabbitMqParkingTopology.Levels; level++)
         {
             await channel.ExchangeBindAsync(parking.Below(level), parking.LevelName(level), RabbitMqParkingTopology.Pattern(level, '0'), cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Versions before the quorum levels parked in classic queues named like the level exchanges.
+    /// Such a queue is unbound (nothing new enters it) but left in place: what it still holds
+    /// expires into the levels below as before. Delete it once it is empty.
+    /// </summary>
+    private async Task RetireClassicLevelsAsync(IConnection connection, RabbitMqParkingTopology parking, CancellationToken cancellationToken)
+    {
+        for (var level = 0; level < RabbitMqParkingTopology.Levels; level++)
+        {
+            var old = parking.LevelName(level);
+            await UnbindIfPresentAsync(connection, old, old, RabbitMqParkingTopology.Pattern(level, '1'), left => logger.LogWarning(
+                "Parking level queue {Queue} (classic, from an earlier version) no longer receives checks; the {Count} it holds return as they expire. Delete it once it is empty",
+                old, left), cancellationToken);
         }
     }
 
@@ -83,19 +105,27 @@ public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, BrokerConnec
     {
         foreach (var shard in queues.SurplusShards)
         {
-            // A passive declare of a queue that does not exist closes its channel: one channel per probe.
-            await using var probe = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-            try
-            {
-                var existing = await probe.QueueDeclarePassiveAsync(shard, cancellationToken);
-                await probe.QueueUnbindAsync(shard, queues.HashExchange, CheckQueues.ShardBindingKey, cancellationToken: cancellationToken);
-                logger.LogWarning("Shard queue {Queue} is beyond Bus:Shards={Shards} and no longer receives checks; it still holds {Count} messages",
-                    shard, queues.Shards.Count, existing.MessageCount);
-            }
-            catch (OperationInterruptedException)
-            {
-                // No such queue: nothing left behind.
-            }
+            await UnbindIfPresentAsync(connection, shard, queues.HashExchange, CheckQueues.ShardBindingKey, left => logger.LogWarning(
+                "Shard queue {Queue} is beyond Bus:Shards={Shards} and no longer receives checks; it still holds {Count} messages",
+                shard, queues.Shards.Count, left), cancellationToken);
+        }
+    }
+
+    /// <summary>Unbinds <paramref name="queue"/> when it exists, then reports how many messages it still holds.</summary>
+    private static async Task UnbindIfPresentAsync(
+        IConnection connection, string queue, string exchange, string routingKey, Action<uint> report, CancellationToken cancellationToken)
+    {
+        // A passive declare of a queue that does not exist closes its channel: one channel per probe.
+        await using var probe = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        try
+        {
+            var existing = await probe.QueueDeclarePassiveAsync(queue, cancellationToken);
+            await probe.QueueUnbindAsync(queue, exchange, routingKey, cancellationToken: cancellationToken);
+            report(existing.MessageCount);
+        }
+        catch (OperationInterruptedException)
+        {
+            // No such queue: nothing to unbind.
         }
     }
 }

@@ -15,7 +15,9 @@ namespace HealthEvents.Core.Parking;
 /// level's exchange when the TTL runs out) or straight on to the next level when it is 0. After
 /// level 0 the deliver exchange routes on the trailing destination (the shard queue the check was
 /// parked from) back to that queue. One set of levels serves every shard of an entry queue. Nothing reads a parked message before its time; it is late by at most the broker's
-/// hops, never early (delays round up to the unit).
+/// hops, never early (delays round up to the unit). The level queues are quorum queues that
+/// dead-letter at least once, so a broker restart mid-hop cannot lose a parked check (it may
+/// deliver it twice, which the check's derived answer ids absorb).
 /// </para>
 /// </summary>
 public sealed class RabbitMqParkingTopology(string entryQueue)
@@ -36,7 +38,15 @@ public sealed class RabbitMqParkingTopology(string entryQueue)
 
     public string DeliverExchange => $"{EntryQueue}.park.deliver";
 
+    /// <summary>Level <paramref name="level"/>'s exchange (and the name its classic queue had before the levels became quorum queues).</summary>
     public string LevelName(int level) => string.Create(CultureInfo.InvariantCulture, $"{EntryQueue}.park.{level:00}");
+
+    /// <summary>
+    /// Level <paramref name="level"/>'s queue: a quorum queue, because only quorum queues dead-letter
+    /// at least once (a classic queue's expiry hand-over to the next level is unconfirmed, and a
+    /// broker stopping at that moment loses the check).
+    /// </summary>
+    public string LevelQueueName(int level) => LevelName(level) + ".qq";
 
     /// <summary>Where level <paramref name="level"/>'s queue dead-letters to, and where its 0-bit messages go.</summary>
     public string Below(int level) => level == 0 ? DeliverExchange : LevelName(level - 1);

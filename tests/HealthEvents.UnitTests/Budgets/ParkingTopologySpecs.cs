@@ -39,5 +39,6 @@ public class ParkingTopologySpecs
         Assert.Equal("health-check-requested.park.15", _topology.EntryExchange);
         Assert.Equal("health-check-requested.park.deliver", _topology.Below(0));
         Assert.Equal("health-check-requested.park.03", _topology.Below(4));
+        Assert.Equal("health-check-requested.park.03.qq", _topology.LevelQueueName(3));
     }
 }
