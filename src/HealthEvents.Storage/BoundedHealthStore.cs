@@ -74,10 +74,11 @@ public sealed class BoundedHealthStore(IHealthStore inner, int maxConcurrentOper
         }
         catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new StoreUnavailableException($"The store did not answer within {operationTimeout.TotalSeconds:0.#} s.", ex);
+            // No inner exception: MassTransit reports a fault by its innermost exception, and "timed out" alone names no culprit.
+            throw new StoreUnavailableException($"The store did not answer within {operationTimeout.TotalSeconds:0.#} s.");
         }
     }
 }
 
 /// <summary>The store did not answer in time; worth retrying later.</summary>
-public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class StoreUnavailableException(string message) : Exception(message);

@@ -59,7 +59,7 @@ public class StoreLockTests
         Assert.Empty(ledger.AnsweredTwice());
         var reasons = await broker.FaultReasonsAsync("health-check-requested_error");
         Assert.NotEmpty(reasons);
-        Assert.All(reasons, reason => Assert.Contains("The store did not answer", reason, StringComparison.Ordinal));
+        Assert.All(reasons, reason => Assert.True(reason.Message.Contains("The store did not answer", StringComparison.Ordinal), $"{reason.Message} at {reason.Where}"));
 
         // Nothing answered unsaved: every completed answer's version is in the store.
         foreach (var completed in needWrites.Select(ledger.Only<HealthCheckCompleted>).OfType<HealthCheckCompleted>())

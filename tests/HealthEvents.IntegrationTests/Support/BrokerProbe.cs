@@ -38,21 +38,20 @@ public sealed class BrokerProbe : IAsyncDisposable
     /// <summary>The bodies of every message in <paramref name="queue"/>, as text, leaving them there (fetched, then requeued).</summary>
     public async Task<List<string>> PeekAllAsync(string queue) => [.. (await PeekAsync(queue)).Select(m => m.Body)];
 
-    /// <summary>Why MassTransit moved each message of an error queue there (its <c>MT-Fault-Message</c> header).</summary>
-    public async Task<List<string>> FaultReasonsAsync(string queue) => [.. (await PeekAsync(queue)).Select(m => m.FaultMessage ?? "")];
+    /// <summary>Why MassTransit moved each message of an error queue there: its <c>MT-Fault-Message</c> header, then the exception type and stack.</summary>
+    public async Task<List<(string Message, string Where)>> FaultReasonsAsync(string queue) =>
+        [.. (await PeekAsync(queue)).Select(m => (m.FaultMessage ?? "", m.FaultWhere ?? ""))];
 
-    private async Task<List<(string Body, string? FaultMessage)>> PeekAsync(string queue)
+    private async Task<List<(string Body, string? FaultMessage, string? FaultWhere)>> PeekAsync(string queue)
     {
         await using var channel = await _connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
-        var bodies = new List<(string, string?)>();
+        var bodies = new List<(string, string?, string?)>();
         try
         {
             while (await channel.BasicGetAsync(queue, autoAck: false, TestContext.Current.CancellationToken) is { } message)
             {
-                object? header = null;
-                message.BasicProperties.Headers?.TryGetValue("MT-Fault-Message", out header);
-                var fault = header is byte[] text ? System.Text.Encoding.UTF8.GetString(text) : null;
-                bodies.Add((System.Text.Encoding.UTF8.GetString(message.Body.Span), fault));
+                bodies.Add((System.Text.Encoding.UTF8.GetString(message.Body.Span), Header(message, "MT-Fault-Message"),
+                    Header(message, "MT-Fault-ExceptionType") + Environment.NewLine + Header(message, "MT-Fault-StackTrace")));
             }
         }
         catch (OperationInterruptedException)
@@ -61,6 +60,13 @@ public sealed class BrokerProbe : IAsyncDisposable
         }
 
         return bodies;
+    }
+
+    private static string? Header(BasicGetResult message, string name)
+    {
+        object? value = null;
+        message.BasicProperties.Headers?.TryGetValue(name, out value);
+        return value is byte[] text ? System.Text.Encoding.UTF8.GetString(text) : null;
     }
 
     public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
