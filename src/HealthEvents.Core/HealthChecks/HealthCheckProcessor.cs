@@ -15,7 +15,10 @@ namespace HealthEvents.Core.HealthChecks;
 /// the request was asked (or within its <c>MaxAge</c>); otherwise join a check of the same node
 /// already under way (<see cref="CheckCoalescer"/>), or lead one: ask the budget, resolve the
 /// node, call Meta and store the answer. What the budget or Meta defers comes back as
-/// <see cref="CheckOutcome.Parked"/>. Transient failures are thrown for the retry policy.
+/// <see cref="CheckOutcome.Parked"/>, and so does Meta being unreachable, until
+/// <c>HealthChecks:UpstreamDeadline</c> turns it into <c>UpstreamUnavailable</c>. A token Meta
+/// refused stops the tenant's calls (<see cref="TokenRefusals"/>). Other failures (the store) are
+/// thrown for the retry policy.
 /// </summary>
 public sealed class HealthCheckProcessor(
     ITenantRegistry tenants,

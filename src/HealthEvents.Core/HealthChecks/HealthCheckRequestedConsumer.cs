@@ -10,7 +10,8 @@ namespace HealthEvents.Core.HealthChecks;
 /// Answers <see cref="HealthCheckRequested"/>: publishes the change (if any) once stored, then
 /// <see cref="HealthCheckCompleted"/> or <see cref="HealthCheckRejected"/>, and replies with the
 /// same when a request client asked. A check that may not run yet is parked and comes back later
-/// as the same message. Failures are thrown: retry and the error queue handle them.
+/// as the same message. Nothing starts while the broker blocks publishers (<see cref="IPublishFlow"/>).
+/// Failures the processor does not answer (the store) are thrown: retry and the error queue handle them.
 /// </summary>
 public sealed class HealthCheckRequestedConsumer(
     HealthCheckProcessor processor,
