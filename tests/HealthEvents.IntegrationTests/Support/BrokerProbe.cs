@@ -13,6 +13,18 @@ public sealed class BrokerProbe : IAsyncDisposable
     public static async Task<BrokerProbe> ConnectAsync(Uri address) =>
         new(await new ConnectionFactory { Uri = address }.CreateConnectionAsync(TestContext.Current.CancellationToken));
 
+    /// <summary>
+    /// Puts <paramref name="body"/> straight into <paramref name="queue"/> (declared durable if it is not
+    /// there yet), with <paramref name="headers"/>, as MassTransit leaves a faulted message in an error queue.
+    /// </summary>
+    public async Task PutInQueueAsync(string queue, byte[] body, IDictionary<string, object?> headers)
+    {
+        await using var channel = await _connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: TestContext.Current.CancellationToken);
+        var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true, MessageId = Guid.NewGuid().ToString(), Headers = headers };
+        await channel.BasicPublishAsync("", queue, mandatory: false, properties, body, TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Messages ready in <paramref name="queue"/>; -1 while the queue does not exist.</summary>
     public async Task<long> MessageCountAsync(string queue)
     {
