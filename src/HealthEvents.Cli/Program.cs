@@ -111,7 +111,9 @@ static Command TenantsCommand(Option<FileInfo?> config)
             using var host = builder.Build();
             host.ValidateConfiguration();
             var tenants = host.Services.GetRequiredService<ITenantRegistry>().All;
-            await Console.Out.WriteLineAsync($"The configuration is valid: {tenants.Count} tenants ({string.Join(", ", tenants.Select(t => $"{t.CustSpaceId}: {t.WabaIds.Count} WABA(s), {t.Limits.RequestsPerSecond}/s"))}).");
+            await Console.Out.WriteLineAsync(tenants.Count == 0
+                ? "The configuration is valid, but no tenants are registered (Tenants:Spaces): every check would be rejected as AccessDenied."
+                : $"The configuration is valid: {tenants.Count} tenant(s): {string.Join("; ", tenants.Select(t => $"{t.CustSpaceId} ({t.WabaIds.Count} WABA(s), {t.Limits.RequestsPerSecond}/s)"))}.");
         });
     });
     var tenants = new Command("tenants", "The tenant registry.") { validate };
