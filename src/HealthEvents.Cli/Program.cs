@@ -14,7 +14,14 @@ using Spectre.Console;
 // `healthevents`: the operators' tool. Same configuration as the service (CliConfiguration).
 var config = new Option<FileInfo?>("--config") { Description = "The service's appsettings.json (default: ./appsettings.json when present); environment variables still win.", Recursive = true };
 
+// Piped into a file or a script, tables are not cut to a terminal's 80 columns.
+if (Console.IsOutputRedirected)
+{
+    AnsiConsole.Profile.Width = 240;
+}
+
 var root = new RootCommand("Operators' tool for the HealthEvents service.") { config };
+root.Subcommands.Add(HealthEvents.Cli.Commands.CheckCommand.Create(config));
 root.Subcommands.Add(ReplayCommand(config));
 root.Subcommands.Add(TenantsCommand(config));
 return await root.Parse(args).InvokeAsync();
@@ -34,29 +41,14 @@ static Command ReplayCommand(Option<FileInfo?> config)
     };
     command.SetAction(async (parse, cancellationToken) =>
     {
-        var bus = CliConfiguration.Load(parse.GetValue(config)).GetSection(BusOptions.SectionName).Get<BusOptions>() ?? new BusOptions();
-        var given = parse.GetValue(broker);
-        if (given is not null && !Uri.TryCreate(given, UriKind.Absolute, out _))
+        var bus = CliBroker.Bus(parse.GetValue(config));
+        if (CliBroker.Address(bus, parse.GetValue(broker)) is not { } address)
         {
-            await Console.Error.WriteLineAsync("--broker must be an amqp:// or amqps:// address.");
             return 2;
         }
 
-        var address = given is null ? bus.RabbitMqUri : new Uri(given);
-        var factory = new ConnectionFactory { Uri = address, ClientProvidedName = "healthevents-cli-replay" };
-        if (string.IsNullOrEmpty(address.UserInfo))
+        if (await CliBroker.ConnectAsync(address, "healthevents-cli-replay", cancellationToken) is not { } connection)
         {
-            (factory.UserName, factory.Password) = BusOptions.DefaultCredentials;
-        }
-
-        IConnection connection;
-        try
-        {
-            connection = await factory.CreateConnectionAsync(cancellationToken);
-        }
-        catch (BrokerUnreachableException)
-        {
-            await Console.Error.WriteLineAsync($"Cannot connect to the broker at {LogSafe.Url(address)}.");
             return 3;
         }
 

@@ -1,15 +1,16 @@
-using System.Diagnostics;
-using System.Reflection;
+using HealthEvents.IntegrationTests.Support;
 
 namespace HealthEvents.IntegrationTests.Cli;
 
 /// <summary>`healthevents tenants validate`, run as the tool runs: every problem listed, exit code 2; a good configuration says so.</summary>
 public class TenantsValidateTests
 {
+    private static readonly string[] Validate = ["tenants", "validate"];
+
     [Fact]
     public async Task Every_problem_is_listed_with_exit_code_2_and_a_good_configuration_passes()
     {
-        var (bad, badOutput) = await RunAsync(new Dictionary<string, string>
+        var (bad, badOutput) = await CliProcess.RunAsync(Validate, new Dictionary<string, string>
         {
             ["Tenants__Spaces__cs-alpha__AccessTokenVariable"] = "HEALTHEVENTS_TEST_NO_SUCH_VARIABLE",
             ["Tenants__Spaces__cs-alpha__WabaIds__0"] = "12a",
@@ -18,7 +19,7 @@ public class TenantsValidateTests
         Assert.Contains("Tenants:Spaces:cs-alpha:AccessTokenVariable", badOutput, StringComparison.Ordinal);
         Assert.Contains("'12a' is not a Graph id", badOutput, StringComparison.Ordinal);
 
-        var (good, goodOutput) = await RunAsync(new Dictionary<string, string>
+        var (good, goodOutput) = await CliProcess.RunAsync(Validate, new Dictionary<string, string>
         {
             ["Tenants__Spaces__cs-alpha__AccessToken"] = "cli-test-token",
             ["Tenants__Spaces__cs-alpha__WabaIds__0"] = "102290129340398",
@@ -26,29 +27,5 @@ public class TenantsValidateTests
         Assert.Equal(0, good);
         Assert.Contains("cs-alpha (1 WABA(s), 5/s)", goodOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("cli-test-token", goodOutput, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(Dictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        // The tool from its own build output: its dependencies and runtimeconfig are its own, not this test host's.
-        start.ArgumentList.Add(typeof(TenantsValidateTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliBinary").Value!);
-        start.ArgumentList.Add("tenants");
-        start.ArgumentList.Add("validate");
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output + await error);
     }
 }

@@ -1,0 +1,32 @@
+using HealthEvents.Cli.Commands;
+using HealthEvents.IntegrationTests.Support;
+using static HealthEvents.IntegrationTests.Support.TestScenarios;
+
+namespace HealthEvents.IntegrationTests.Cli;
+
+/// <summary>`healthevents check` against a running service on RabbitMQ: the answer printed, and the exit code a script gates on.</summary>
+public class CheckCommandTests
+{
+    [Fact]
+    public async Task The_exit_code_says_available_blocked_or_rejected_and_the_answer_is_printed()
+    {
+        await using var h = await ServiceHarness.StartAsync(TwoTenants());
+        var broker = h.BrokerAddress.ToString();
+
+        var (available, json) = await CliProcess.RunAsync(["check", "--tenant", "alpha", "--node-type", "waba", "--waba-id", AlphaWaba, "--json", "--broker", broker]);
+        Assert.Equal(CheckCommand.Available, available);
+        Assert.Contains("\"canSendMessage\": \"AVAILABLE\"", json, StringComparison.Ordinal);
+
+        var (blocked, table) = await CliProcess.RunAsync(["check", "--tenant", "alpha", "--node-type", "template", "--waba-id", AlphaWaba, "--template-id", AlphaTemplate, "--broker", broker]);
+        Assert.Equal(CheckCommand.Blocked, blocked);
+        Assert.Contains("141002", table, StringComparison.Ordinal);
+        Assert.Contains("Edit or appeal", table, StringComparison.Ordinal);
+
+        var (rejected, why) = await CliProcess.RunAsync(["check", "--tenant", "alpha", "--node-type", "waba", "--waba-id", BetaWaba, "--broker", broker]);
+        Assert.Equal(CheckCommand.Rejected, rejected);
+        Assert.Contains("AccessDenied", why, StringComparison.Ordinal);
+
+        var (unreachable, _) = await CliProcess.RunAsync(["check", "--tenant", "alpha", "--node-type", "waba", "--waba-id", AlphaWaba, "--broker", "amqp://guest:guest@localhost:1/"]);
+        Assert.Equal(CheckCommand.BrokerUnreachable, unreachable);
+    }
+}
