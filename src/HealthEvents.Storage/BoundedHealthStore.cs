@@ -39,6 +39,12 @@ public sealed class BoundedHealthStore(IHealthStore inner, int maxConcurrentOper
     public Task<IReadOnlyList<StoredChange>> GetHistoryAsync(NodeKey key, long fromVersion, int max, CancellationToken cancellationToken) =>
         BoundAsync(ct => inner.GetHistoryAsync(key, fromVersion, max, ct), cancellationToken);
 
+    public Task<IReadOnlyList<StoredSnapshot>> ListSnapshotsAsync(SnapshotQuery query, CancellationToken cancellationToken) =>
+        BoundAsync(ct => inner.ListSnapshotsAsync(query, ct), cancellationToken);
+
+    public Task<IReadOnlyList<StoredChange>> GetChangesAsync(string custSpaceId, DateTimeOffset checkedFrom, DateTimeOffset checkedUntil, int max, CancellationToken cancellationToken) =>
+        BoundAsync(ct => inner.GetChangesAsync(custSpaceId, checkedFrom, checkedUntil, max, ct), cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         switch (inner)

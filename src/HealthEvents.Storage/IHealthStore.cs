@@ -34,7 +34,19 @@ public interface IHealthStore
 
     /// <summary>A node's changes from <paramref name="fromVersion"/> on, in version order.</summary>
     Task<IReadOnlyList<StoredChange>> GetHistoryAsync(NodeKey key, long fromVersion, int max, CancellationToken cancellationToken);
+
+    /// <summary>A customer space's latest snapshots matching <paramref name="query"/>, by node type and id.</summary>
+    Task<IReadOnlyList<StoredSnapshot>> ListSnapshotsAsync(SnapshotQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A customer space's stored changes whose snapshot Meta gave in [<paramref name="checkedFrom"/>, <paramref name="checkedUntil"/>),
+    /// in the order they were recorded; at most <paramref name="max"/>.
+    /// </summary>
+    Task<IReadOnlyList<StoredChange>> GetChangesAsync(string custSpaceId, DateTimeOffset checkedFrom, DateTimeOffset checkedUntil, int max, CancellationToken cancellationToken);
 }
+
+/// <summary>Which snapshots to list: one customer space's, optionally of one node type and one status.</summary>
+public sealed record SnapshotQuery(string CustSpaceId, string? NodeType = null, string? CanSendMessage = null, int Max = 1000);
 
 public enum SaveResult
 {

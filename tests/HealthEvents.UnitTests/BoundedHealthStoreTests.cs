@@ -75,5 +75,9 @@ public class BoundedHealthStoreTests
         public Task MarkDispatchedAsync(NodeKey key, long version, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<StoredChange>> GetHistoryAsync(NodeKey key, long fromVersion, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<StoredSnapshot>> ListSnapshotsAsync(SnapshotQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<StoredChange>> GetChangesAsync(string custSpaceId, DateTimeOffset checkedFrom, DateTimeOffset checkedUntil, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

@@ -159,6 +159,36 @@ public sealed class MongoHealthStore(IMongoDatabase database) : IHealthStore
         return docs.Select(d => ReadChange(key, d)).ToList();
     }
 
+    public async Task<IReadOnlyList<StoredSnapshot>> ListSnapshotsAsync(SnapshotQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var filter = Builders<BsonDocument>.Filter.Eq("custSpaceId", query.CustSpaceId);
+        if (query.NodeType is not null)
+        {
+            filter &= Builders<BsonDocument>.Filter.Eq("nodeType", query.NodeType);
+        }
+
+        if (query.CanSendMessage is not null)
+        {
+            filter &= Builders<BsonDocument>.Filter.Eq("snapshot.canSendMessage", query.CanSendMessage);
+        }
+
+        var docs = await _snapshots.Find(filter)
+            .Sort(Builders<BsonDocument>.Sort.Ascending("nodeType").Ascending("nodeId"))
+            .Limit(query.Max)
+            .ToListAsync(cancellationToken);
+        return docs.Select(d => new StoredSnapshot(KeyOf(d), FromBson<NodeIdentity>(d["identity"]), FromBson<HealthSnapshot>(d["snapshot"]), d["version"].ToInt64())).ToList();
+    }
+
+    public async Task<IReadOnlyList<StoredChange>> GetChangesAsync(string custSpaceId, DateTimeOffset checkedFrom, DateTimeOffset checkedUntil, int max, CancellationToken cancellationToken)
+    {
+        // The time is inside the stored change (two schemas), so the range is applied as documents are read.
+        var docs = await _history.Find(Builders<BsonDocument>.Filter.Eq("custSpaceId", custSpaceId))
+            .Sort(Builders<BsonDocument>.Sort.Ascending("recordedAt").Ascending("version"))
+            .ToListAsync(cancellationToken);
+        return [.. docs.Select(d => ReadChange(KeyOf(d), d)).Where(c => c.Current.CheckedAt >= checkedFrom && c.Current.CheckedAt < checkedUntil).Take(max)];
+    }
+
     private async Task EnsureHistoryAsync(StoredChange change, CancellationToken cancellationToken)
     {
         await _history.UpdateOneAsync(

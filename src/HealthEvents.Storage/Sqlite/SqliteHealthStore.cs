@@ -175,6 +175,42 @@ public sealed class SqliteHealthStore : IHealthStore, IAsyncDisposable, IDisposa
         return await ReadChangesAsync(command, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<StoredSnapshot>> ListSnapshotsAsync(SnapshotQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT cust_space_id, node_type, node_id, version, identity_json, snapshot_json FROM snapshots
+            WHERE cust_space_id = $c AND ($t IS NULL OR node_type = $t) AND ($s IS NULL OR json_extract(snapshot_json, '$.canSendMessage') = $s)
+            ORDER BY node_type, node_id LIMIT $max
+            """;
+        command.Parameters.AddWithValue("$c", query.CustSpaceId);
+        command.Parameters.AddWithValue("$t", (object?)query.NodeType ?? DBNull.Value);
+        command.Parameters.AddWithValue("$s", (object?)query.CanSendMessage ?? DBNull.Value);
+        command.Parameters.AddWithValue("$max", query.Max);
+        var snapshots = new List<StoredSnapshot>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            snapshots.Add(new StoredSnapshot(
+                new NodeKey(reader.GetString(0), reader.GetString(1), reader.GetString(2)),
+                StoreJson.Read<NodeIdentity>(reader.GetString(4)), StoreJson.Read<HealthSnapshot>(reader.GetString(5)), reader.GetInt64(3)));
+        }
+
+        return snapshots;
+    }
+
+    public async Task<IReadOnlyList<StoredChange>> GetChangesAsync(string custSpaceId, DateTimeOffset checkedFrom, DateTimeOffset checkedUntil, int max, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // The time is inside the stored change (two schemas), so the range is applied as rows are read.
+        command.CommandText = $"SELECT {ChangeColumns} FROM history WHERE cust_space_id = $c ORDER BY recorded_seq";
+        command.Parameters.AddWithValue("$c", custSpaceId);
+        return [.. (await ReadChangesAsync(command, cancellationToken)).Where(c => c.Current.CheckedAt >= checkedFrom && c.Current.CheckedAt < checkedUntil).Take(max)];
+    }
+
     private const string ChangeColumns = "cust_space_id, node_type, node_id, version, schema, change_json";
 
     private static async Task<IReadOnlyList<StoredChange>> ReadChangesAsync(SqliteCommand command, CancellationToken cancellationToken)

@@ -221,6 +221,39 @@ public abstract class HealthStoreContract
     }
 
     [Fact]
+    public async Task A_tenants_snapshots_are_listed_by_node_type_and_status_and_no_other_tenants()
+    {
+        var store = await CreateStoreAsync();
+        foreach (var (key, status) in new[] { (Key(node: "2"), "BLOCKED"), (Key(node: "1"), "AVAILABLE"), (Key("cs-beta", "3"), "BLOCKED") })
+        {
+            Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(Change(key, 1, status, T0).Item2, Ct));
+        }
+
+        Assert.Equal(["1", "2"], (await store.ListSnapshotsAsync(new SnapshotQuery("cs-alpha"), Ct)).Select(s => s.Key.NodeId));
+        Assert.Equal(["2"], (await store.ListSnapshotsAsync(new SnapshotQuery("cs-alpha", NodeTypes.Phone, "BLOCKED"), Ct)).Select(s => s.Key.NodeId));
+        Assert.Empty(await store.ListSnapshotsAsync(new SnapshotQuery("cs-alpha", NodeTypes.Template), Ct));
+        Assert.Single(await store.ListSnapshotsAsync(new SnapshotQuery("cs-alpha", Max: 1), Ct));
+    }
+
+    [Fact]
+    public async Task A_tenants_changes_are_read_by_when_meta_gave_them_in_recorded_order()
+    {
+        var store = await CreateStoreAsync();
+        for (var v = 1; v <= 3; v++)
+        {
+            Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(Change(Key(node: "1"), v, v % 2 == 0 ? "BLOCKED" : "AVAILABLE", T0.AddSeconds(v)).Item2, Ct));
+        }
+
+        Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(Change(Key(node: "2"), 1, "LIMITED", T0.AddSeconds(10)).Item2, Ct));
+        Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(Change(Key("cs-beta", "1"), 1, "LIMITED", T0.AddSeconds(5)).Item2, Ct));
+
+        var changes = await store.GetChangesAsync("cs-alpha", T0.AddSeconds(2), T0.AddSeconds(11), 100, Ct);
+
+        Assert.Equal([("1", 2L), ("1", 3L), ("2", 1L)], changes.Select(c => (c.Key.NodeId, c.Version)));
+        Assert.Equal(2, (await store.GetChangesAsync("cs-alpha", T0, T0.AddDays(1), 2, Ct)).Count);
+    }
+
+    [Fact]
     public async Task The_same_node_id_under_two_tenants_is_two_records()
     {
         var store = await CreateStoreAsync();

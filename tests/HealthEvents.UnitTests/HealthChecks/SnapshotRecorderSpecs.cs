@@ -139,6 +139,12 @@ public class SnapshotRecorderSpecs
         public Task<IReadOnlyList<StoredChange>> GetHistoryAsync(NodeKey key, long fromVersion, int max, CancellationToken cancellationToken) =>
             inner.GetHistoryAsync(key, fromVersion, max, cancellationToken);
 
+        public Task<IReadOnlyList<StoredSnapshot>> ListSnapshotsAsync(SnapshotQuery query, CancellationToken cancellationToken) =>
+            inner.ListSnapshotsAsync(query, cancellationToken);
+
+        public Task<IReadOnlyList<StoredChange>> GetChangesAsync(string custSpaceId, DateTimeOffset checkedFrom, DateTimeOffset checkedUntil, int max, CancellationToken cancellationToken) =>
+            inner.GetChangesAsync(custSpaceId, checkedFrom, checkedUntil, max, cancellationToken);
+
         private async Task InterfereAsync()
         {
             if (Times > 0)
