@@ -1,5 +1,6 @@
 using HealthEvents.Core.Bus;
 using HealthEvents.Core.Hosting;
+using MassTransit;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Microsoft.Extensions.Configuration;
@@ -45,6 +46,44 @@ public static class CliBroker
             return await factory.CreateConnectionAsync(cancellationToken);
         }
         catch (BrokerUnreachableException)
+        {
+            await Console.Error.WriteLineAsync($"Cannot connect to the broker at {LogSafe.Url(address)}.");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A started MassTransit bus on the broker, for commands that send or publish; null (with the
+    /// reason written) when the broker is not there. It is tried once first: MassTransit itself would keep trying.
+    /// </summary>
+    public static async Task<IBusControl?> StartBusAsync(Uri address, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        await using (var probe = await ConnectAsync(address, "healthevents-cli", cancellationToken))
+        {
+            if (probe is null)
+            {
+                return null;
+            }
+        }
+
+        var credentials = DefaultCredentials(address);
+        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(address, h =>
+        {
+            if (credentials is var (user, password))
+            {
+                h.Username(user);
+                h.Password(password);
+            }
+        }));
+        using var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connecting.CancelAfter(TimeSpan.FromSeconds(15));
+        try
+        {
+            await bus.StartAsync(connecting.Token);
+            return bus;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or MassTransitException)
         {
             await Console.Error.WriteLineAsync($"Cannot connect to the broker at {LogSafe.Url(address)}.");
             return null;

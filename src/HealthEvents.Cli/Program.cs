@@ -22,7 +22,9 @@ if (Console.IsOutputRedirected)
 
 var root = new RootCommand("Operators' tool for the HealthEvents service.") { config };
 root.Subcommands.Add(HealthEvents.Cli.Commands.CheckCommand.Create(config));
+root.Subcommands.Add(HealthEvents.Cli.Commands.StatusCommand.Create(config));
 root.Subcommands.Add(ReplayCommand(config));
+root.Subcommands.Add(HealthEvents.Cli.Commands.RepublishCommand.Create(config));
 root.Subcommands.Add(TenantsCommand(config));
 return await root.Parse(args).InvokeAsync();
 

@@ -68,33 +68,8 @@ public static class CheckCommand
 
     private static async Task<int> AskAsync(Uri address, string queue, HealthCheckRequested request, TimeSpan timeout, bool json, CancellationToken cancellationToken)
     {
-        // Fail fast when the broker is not there: MassTransit itself would keep trying.
-        await using (var probe = await CliBroker.ConnectAsync(address, "healthevents-cli-check", cancellationToken))
+        if (await CliBroker.StartBusAsync(address, cancellationToken) is not { } bus)
         {
-            if (probe is null)
-            {
-                return BrokerUnreachable;
-            }
-        }
-
-        var credentials = CliBroker.DefaultCredentials(address);
-        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(address, h =>
-        {
-            if (credentials is var (user, password))
-            {
-                h.Username(user);
-                h.Password(password);
-            }
-        }));
-        using var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        connecting.CancelAfter(TimeSpan.FromSeconds(15));
-        try
-        {
-            await bus.StartAsync(connecting.Token);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or MassTransitException)
-        {
-            await Console.Error.WriteLineAsync($"Cannot connect to the broker at {Core.Hosting.LogSafe.Url(address)}.");
             return BrokerUnreachable;
         }
 

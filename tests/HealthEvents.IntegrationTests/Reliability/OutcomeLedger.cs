@@ -59,6 +59,9 @@ public sealed class OutcomeLedger : IAsyncDisposable
 
     public IReadOnlyCollection<HealthStatusChanged> Changes { get; } = new ConcurrentBag<HealthStatusChanged>();
 
+    /// <summary>The MessageIds change events arrived with.</summary>
+    public IEnumerable<Guid?> ChangeMessageIds => _changes.Values.SelectMany(c => c.Keys).Select(id => (Guid?)id);
+
     /// <summary>
     /// Asks for every phone of <paramref name="tenants"/> tenants (<see cref="ManyTenants"/>), tenants
     /// interleaved, each request with a MessageId of its own; returns them. Sent to the entry queue
