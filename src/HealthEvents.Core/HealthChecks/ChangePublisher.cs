@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using HealthEvents.Domain.HealthChecks;
 using HealthEvents.Storage;
 using MassTransit;
 
@@ -11,6 +13,15 @@ namespace HealthEvents.Core.HealthChecks;
 /// </summary>
 public sealed class ChangePublisher(IHealthStore store)
 {
+    private readonly ConcurrentDictionary<(NodeKey Key, long Version), bool> _orphaned = new();
+
+    /// <summary>
+    /// True when publishing this stored change failed here and nothing has published it since. The
+    /// check that stored it will not try again (its retry finds the change stored, not new), so the
+    /// outbox sweep takes it at once instead of waiting out its grace.
+    /// </summary>
+    public bool IsOrphaned(NodeKey key, long version) => _orphaned.ContainsKey((key, version));
+
     public async Task PublishAsync(IPublishEndpoint publisher, StoredChange change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(publisher);
@@ -18,7 +29,17 @@ public sealed class ChangePublisher(IHealthStore store)
         var messageId = DerivedMessageIds.ForChange(change.Key, change.Version);
         // Awaited without MassTransit's in-memory outbox: on RabbitMQ the publish returns once the
         // broker confirmed it, and only then is the change marked published.
-        await publisher.Publish(OutcomeEvents.Changed(change), context => context.MessageId = messageId, cancellationToken);
+        try
+        {
+            await publisher.Publish(OutcomeEvents.Changed(change), context => context.MessageId = messageId, cancellationToken);
+        }
+        catch
+        {
+            _orphaned[(change.Key, change.Version)] = true;
+            throw;
+        }
+
+        _orphaned.TryRemove((change.Key, change.Version), out _);
         await store.MarkDispatchedAsync(change.Key, change.Version, cancellationToken);
     }
 }

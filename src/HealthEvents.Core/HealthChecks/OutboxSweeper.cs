@@ -8,8 +8,10 @@ namespace HealthEvents.Core.HealthChecks;
 
 /// <summary>
 /// Publishes change events that were stored but never published: the process died between the
-/// two. Runs at start-up (everything pending) and then every <c>OutboxSweepInterval</c> (only
-/// changes older than <c>OutboxSweepGrace</c>, so it does not race the check publishing its own).
+/// two, or the broker refused the publish. Runs at start-up (everything pending) and then every
+/// <c>OutboxSweepInterval</c>: changes older than <c>OutboxSweepGrace</c> (so it does not race the
+/// check publishing its own), and at once those whose publish failed here
+/// (<see cref="ChangePublisher.IsOrphaned"/>).
 /// </summary>
 public sealed class OutboxSweeper(
     IHealthStore store,
@@ -53,7 +55,7 @@ public sealed class OutboxSweeper(
         {
             var cutoff = time.GetUtcNow() - grace;
             var batch = (await store.GetUndispatchedAsync(BatchSize, cancellationToken))
-                .Where(c => c.Current.CheckedAt <= cutoff)
+                .Where(c => c.Current.CheckedAt <= cutoff || publisher.IsOrphaned(c.Key, c.Version))
                 .ToList();
             foreach (var change in batch)
             {

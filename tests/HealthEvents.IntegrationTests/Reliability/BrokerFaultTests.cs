@@ -20,22 +20,12 @@ public class BrokerFaultTests
     private const int Tenants = 3;
     private const int PhonesEach = 20;
 
-    /// <summary>
-    /// A change whose publish failed while the broker was away is published by the outbox sweep
-    /// once it is older than the grace (a redelivered check finds it stored, not new): seconds here, not 30.
-    /// </summary>
-    private static readonly Dictionary<string, string?> QuickOutboxSweep = new()
-    {
-        ["HealthChecks:OutboxSweepInterval"] = "00:00:01",
-        ["HealthChecks:OutboxSweepGrace"] = "00:00:02",
-    };
-
     [Fact]
     public async Task While_the_broker_blocks_publishers_no_new_checks_call_meta_and_afterwards_every_request_has_one_answer()
     {
         var scenario = ManyTenants.Create(Tenants, PhonesEach);
         scenario.Latency = new() { MinMs = 50, MaxMs = 150 };
-        await using var h = await ServiceHarness.StartAsync(scenario, QuickOutboxSweep);
+        await using var h = await ServiceHarness.StartAsync(scenario);
         await using var ledger = await OutcomeLedger.StartAsync(h.BrokerAddress, "broker-alarm-ledger");
         var requests = await ledger.AskAllPhonesAsync(Tenants, PhonesEach);
         await Eventually.TrueAsync(() => ledger.AnsweredCount > 0, TimeSpan.FromSeconds(30), "the first answers");
@@ -74,7 +64,7 @@ public class BrokerFaultTests
     {
         var scenario = ManyTenants.Create(Tenants, PhonesEach);
         scenario.Latency = new() { MinMs = 30, MaxMs = 80 };
-        await using var h = await ServiceHarness.StartAsync(scenario, QuickOutboxSweep);
+        await using var h = await ServiceHarness.StartAsync(scenario);
         await using var ledger = await OutcomeLedger.StartAsync(h.BrokerAddress, "broker-restart-ledger");
         var requests = await ledger.AskAllPhonesAsync(Tenants, PhonesEach);
         await Eventually.TrueAsync(() => ledger.AnsweredCount >= requests.Count / 6, TimeSpan.FromSeconds(30), "some answers before the restart");

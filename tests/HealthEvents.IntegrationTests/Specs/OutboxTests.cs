@@ -3,6 +3,7 @@ using HealthEvents.Domain.HealthChecks;
 using HealthEvents.IntegrationTests.Support;
 using HealthEvents.Core.HealthChecks;
 using HealthEvents.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using static HealthEvents.IntegrationTests.Support.TestScenarios;
 
 namespace HealthEvents.IntegrationTests.Specs;
@@ -38,5 +39,34 @@ public class OutboxTests
         Assert.Equal(DerivedMessageIds.ForChange(key, 1), context.MessageId);
         await Eventually.ReturnsAsync(() => h.Store.GetUndispatchedAsync(10, TestContext.Current.CancellationToken), p => p.Count == 0, TimeSpan.FromSeconds(10), "the outbox to be marked published");
         Assert.Empty(h.Simulator.State.Calls);
+    }
+
+    [Fact]
+    public async Task A_change_whose_publish_failed_is_swept_at_once_not_after_the_grace()
+    {
+        await using var h = await ServiceHarness.StartInMemoryAsync(TwoTenants(), new Dictionary<string, string?>
+        {
+            ["HealthChecks:OutboxSweepInterval"] = "00:00:00.200",
+            ["HealthChecks:OutboxSweepGrace"] = "01:00:00",
+        });
+        var key = new NodeKey("alpha", NodeTypes.Waba, AlphaWaba);
+        var snapshot = new HealthSnapshot
+        {
+            CanSendMessage = "LIMITED",
+            ReportedCanSendMessage = "LIMITED",
+            CheckedAt = DateTimeOffset.UtcNow,
+            Entities = [new HealthEntity { EntityType = "WABA", Id = AlphaWaba, CanSendMessage = "LIMITED" }],
+        };
+        var change = new StoredChange(key, new NodeIdentity { WabaId = AlphaWaba }, 1, snapshot, null);
+        Assert.Equal(SaveResult.Saved, await h.Store.SaveChangeAsync(change, TestContext.Current.CancellationToken));
+
+        // The check's own publish fails (here: cancelled before it reached the bus).
+        var publisher = h.Services.GetRequiredService<ChangePublisher>();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => publisher.PublishAsync(h.Bus, change, new CancellationToken(canceled: true)));
+        Assert.True(publisher.IsOrphaned(key, 1));
+
+        var published = await h.WaitForAsync<HealthStatusChanged>(e => e.NodeId == AlphaWaba, TimeSpan.FromSeconds(10));
+        Assert.Equal(1, published.Version);
+        await Eventually.TrueAsync(() => !publisher.IsOrphaned(key, 1), TimeSpan.FromSeconds(10), "the orphan to be published");
     }
 }
