@@ -35,15 +35,9 @@ public static class CliBroker
     public static async Task<IConnection?> ConnectAsync(Uri address, string clientName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var factory = new ConnectionFactory { Uri = address, ClientProvidedName = clientName };
-        if (DefaultCredentials(address) is var (user, password))
-        {
-            (factory.UserName, factory.Password) = (user, password);
-        }
-
         try
         {
-            return await factory.CreateConnectionAsync(cancellationToken);
+            return await BrokerAddress.Factory(address, clientName).CreateConnectionAsync(cancellationToken);
         }
         catch (BrokerUnreachableException)
         {
@@ -67,15 +61,7 @@ public static class CliBroker
             }
         }
 
-        var credentials = DefaultCredentials(address);
-        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(address, h =>
-        {
-            if (credentials is var (user, password))
-            {
-                h.Username(user);
-                h.Password(password);
-            }
-        }));
+        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => BrokerAddress.Host(cfg, address));
         using var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         connecting.CancelAfter(TimeSpan.FromSeconds(15));
         try
@@ -89,8 +75,4 @@ public static class CliBroker
             return null;
         }
     }
-
-    /// <summary>RabbitMQ's default user when the address names none (as the service does).</summary>
-    public static (string User, string Password)? DefaultCredentials(Uri address) =>
-        string.IsNullOrEmpty(address?.UserInfo) ? BusOptions.DefaultCredentials : null;
 }

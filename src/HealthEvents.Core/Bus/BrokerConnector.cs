@@ -41,7 +41,7 @@ public sealed class BrokerConnector(IOptions<BusOptions> bus, ILogger<BrokerConn
     /// <summary>A connection proven usable: the broker can refuse the virtual host only once a channel is asked for.</summary>
     private async Task<IConnection> OpenAsync(string clientName, CancellationToken cancellationToken)
     {
-        var connection = await Factory(clientName).CreateConnectionAsync(cancellationToken);
+        var connection = await BrokerAddress.Factory(bus.Value.RabbitMqUri, clientName).CreateConnectionAsync(cancellationToken);
         try
         {
             await using var probe = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
@@ -52,17 +52,6 @@ public sealed class BrokerConnector(IOptions<BusOptions> bus, ILogger<BrokerConn
             await connection.DisposeAsync();
             throw;
         }
-    }
-
-    private ConnectionFactory Factory(string clientName)
-    {
-        var factory = new ConnectionFactory { Uri = bus.Value.RabbitMqUri, ClientProvidedName = clientName };
-        if (bus.Value.UsesDefaultCredentials)
-        {
-            (factory.UserName, factory.Password) = BusOptions.DefaultCredentials;
-        }
-
-        return factory;
     }
 
     /// <summary>What went wrong, in a few words and never with the address's credentials.</summary>

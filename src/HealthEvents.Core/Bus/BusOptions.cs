@@ -12,16 +12,10 @@ public sealed class BusOptions
     public BusTransport Transport { get; set; } = BusTransport.InMemory;
 
     /// <summary>
-    /// Broker address, <c>amqp://user:password@host:port/vhost</c> (<c>amqps://</c> for TLS), read by
-    /// MassTransit itself. Logged only without its credentials.
+    /// Broker address, <c>amqp://user:password@host:port/vhost</c> (<c>amqps://</c> for TLS), read as
+    /// <see cref="BrokerAddress"/> says. Logged only without its credentials.
     /// </summary>
     public Uri RabbitMqUri { get; set; } = new("amqp://guest:guest@localhost:5672/");
-
-    /// <summary>RabbitMQ's own default user, used when <see cref="RabbitMqUri"/> carries no user info.</summary>
-    public static (string User, string Password) DefaultCredentials { get; } = ("guest", "guest");
-
-    /// <summary>True when <see cref="RabbitMqUri"/> names no user, so <see cref="DefaultCredentials"/> apply.</summary>
-    public bool UsesDefaultCredentials => RabbitMqUri.IsAbsoluteUri && string.IsNullOrEmpty(RabbitMqUri.UserInfo);
 
     /// <summary>The queue that receives <c>HealthCheckRequested</c> (sent to directly, or bound to the published type).</summary>
     [Required, RegularExpression("^[A-Za-z0-9_.:-]{1,200}$")]

@@ -75,17 +75,8 @@ public static class BusRegistration
                 x.AddConsumer<HealthCheckRequestedConsumer, HealthCheckRequestedConsumerDefinition>().ExcludeFromConfigureEndpoints();
                 x.UsingRabbitMq((context, cfg) =>
                 {
-                    // MassTransit reads scheme (amqps = TLS), port, virtual host and escaped credentials from the URI.
                     var bus = context.GetRequiredService<IOptions<BusOptions>>().Value;
-                    cfg.Host(bus.RabbitMqUri, h =>
-                    {
-                        // Without user info MassTransit would send empty credentials; RabbitMQ's own default is guest.
-                        if (bus.UsesDefaultCredentials)
-                        {
-                            h.Username(BusOptions.DefaultCredentials.User);
-                            h.Password(BusOptions.DefaultCredentials.Password);
-                        }
-                    });
+                    BrokerAddress.Host(cfg, bus.RabbitMqUri);
                     var queues = CheckQueues.From(bus);
                     var names = new ShardQueueNames(queues);
                     cfg.SendTopology.ErrorQueueNameFormatter = names;
