@@ -13,8 +13,6 @@ namespace HealthEvents.Core.Bus;
 /// </summary>
 public interface IPublishFlow
 {
-    bool IsBlocked { get; }
-
     /// <summary>Completes at once while publishes flow; otherwise when the broker lifts the block.</summary>
     Task WaitUntilOpenAsync(CancellationToken cancellationToken);
 }
@@ -22,8 +20,6 @@ public interface IPublishFlow
 /// <summary>The in-memory transport never blocks.</summary>
 public sealed class AlwaysOpenPublishFlow : IPublishFlow
 {
-    public bool IsBlocked => false;
-
     public Task WaitUntilOpenAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
@@ -38,7 +34,7 @@ public sealed class RabbitMqPublishFlow(BrokerConnector broker, ILogger<RabbitMq
     private readonly Lock _lock = new();
     private TaskCompletionSource _open = Opened();
 
-    public bool IsBlocked => !_open.Task.IsCompleted;
+    private bool IsBlocked => !_open.Task.IsCompleted;
 
     public Task WaitUntilOpenAsync(CancellationToken cancellationToken)
     {
@@ -60,7 +56,7 @@ public sealed class RabbitMqPublishFlow(BrokerConnector broker, ILogger<RabbitMq
             {
                 if (!IsBlocked && channel.IsOpen)
                 {
-                    // Not awaited for the broker: while blocked the broker stops reading, and that is the signal.
+                    // No confirm is asked for: the probe only has to be a publish, so the broker sends its block notice.
                     await channel.BasicPublishAsync("", "healthevents.flow-probe", ReadOnlyMemory<byte>.Empty, stoppingToken);
                 }
             }
