@@ -1,5 +1,7 @@
 using System.Globalization;
 using HealthEvents.Core.Hosting;
+using HealthEvents.Http;
+using Microsoft.AspNetCore.Builder;
 using HealthEvents.GraphSimulator.Scenarios;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -55,12 +57,12 @@ public static class ScenarioService
     /// <paramref name="logging"/> sets up another; <paramref name="addMassTransit"/> as in
     /// <see cref="HealthEventsHost.AddHealthEvents"/>.
     /// </summary>
-    public static HostApplicationBuilder CreateBuilder(
+    public static WebApplicationBuilder CreateBuilder(
         IReadOnlyDictionary<string, string?> settings,
         Action<ILoggingBuilder>? logging = null,
         Action<IServiceCollection, Action<IBusRegistrationConfigurator>>? addMassTransit = null)
     {
-        var builder = HealthEventsHost.CreateBuilder([]);
+        var builder = HealthEventsWeb.CreateBuilder([]);
         builder.Configuration.AddInMemoryCollection(settings);
         if (logging is null)
         {
@@ -72,6 +74,7 @@ public static class ScenarioService
         }
 
         builder.AddHealthEvents(addMassTransit);
+        builder.AddHealthEventsHttp();
         return builder;
     }
 }

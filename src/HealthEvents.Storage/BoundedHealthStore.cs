@@ -45,6 +45,13 @@ public sealed class BoundedHealthStore(IHealthStore inner, int maxConcurrentOper
     public Task<IReadOnlyList<StoredChange>> GetChangesAsync(string custSpaceId, DateTimeOffset checkedFrom, DateTimeOffset checkedUntil, int max, CancellationToken cancellationToken) =>
         BoundAsync(ct => inner.GetChangesAsync(custSpaceId, checkedFrom, checkedUntil, max, ct), cancellationToken);
 
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        BoundAsync(async ct =>
+        {
+            await inner.PingAsync(ct);
+            return true;
+        }, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         switch (inner)

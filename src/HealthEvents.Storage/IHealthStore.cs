@@ -43,6 +43,9 @@ public interface IHealthStore
     /// in the order they were recorded; at most <paramref name="max"/>.
     /// </summary>
     Task<IReadOnlyList<StoredChange>> GetChangesAsync(string custSpaceId, DateTimeOffset checkedFrom, DateTimeOffset checkedUntil, int max, CancellationToken cancellationToken);
+
+    /// <summary>Completes when the store could take a write now; writes nothing (readiness probes).</summary>
+    Task PingAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>Which snapshots to list: one customer space's, optionally of one node type and one status.</summary>

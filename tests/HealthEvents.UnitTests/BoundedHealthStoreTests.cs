@@ -79,5 +79,7 @@ public class BoundedHealthStoreTests
         public Task<IReadOnlyList<StoredSnapshot>> ListSnapshotsAsync(SnapshotQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<StoredChange>> GetChangesAsync(string custSpaceId, DateTimeOffset checkedFrom, DateTimeOffset checkedUntil, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task PingAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using HealthEvents.Contracts;
+using HealthEvents.Core.HealthChecks;
 using MassTransit;
 using Spectre.Console;
 
@@ -75,21 +76,16 @@ public static class CheckCommand
 
         try
         {
-            var client = bus.CreateRequestClient<HealthCheckRequested>(new Uri($"queue:{queue}"), RequestTimeout.After(m: 0, s: 0, ms: (int)timeout.TotalMilliseconds));
-            var response = await client.GetResponse<HealthCheckCompleted, HealthCheckRejected>(request, cancellationToken);
-            if (response.Is(out Response<HealthCheckCompleted>? completed))
+            switch (await bus.AskAsync(queue, request, timeout, cancellationToken))
             {
-                return Print(completed.Message, json);
+                case CheckAnswer.Completed completed:
+                    return Print(completed.Outcome, json);
+                case CheckAnswer.Rejected rejected:
+                    return Print(rejected.Outcome, json);
+                default:
+                    await Console.Error.WriteLineAsync($"No answer within {timeout}: is the service running on this broker?");
+                    return NoAnswer;
             }
-
-            return response.Is(out Response<HealthCheckRejected>? rejected)
-                ? Print(rejected.Message, json)
-                : throw new InvalidOperationException("An answer of an unknown type.");
-        }
-        catch (RequestTimeoutException)
-        {
-            await Console.Error.WriteLineAsync($"No answer within {timeout}: is the service running on this broker?");
-            return NoAnswer;
         }
         finally
         {

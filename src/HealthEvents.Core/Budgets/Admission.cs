@@ -60,3 +60,9 @@ public enum BudgetLimit
 /// when it was first parked (the park-time bound counts from there).
 /// </summary>
 public sealed record CheckTicket(Graph.GraphCallScope Scope, DateTimeOffset? Slot = null, DateTimeOffset? ParkedSince = null);
+
+/// <summary>A tenant's spending: Graph calls in the current window of its rate, and per WABA in the current hour.</summary>
+public sealed record BudgetUsage(int CallsInWindow, int CallsPerWindow, TimeSpan Window, IReadOnlyList<WabaUsage> Wabas);
+
+/// <summary>One WABA's Graph calls in the current hour against Meta's hourly quota.</summary>
+public sealed record WabaUsage(string WabaId, int CallsThisHour, int CallsPerHour);

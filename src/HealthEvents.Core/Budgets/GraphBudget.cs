@@ -145,6 +145,19 @@ public sealed class GraphBudget : IDisposable
     /// </summary>
     public void HoldTenant(string custSpaceId, DateTimeOffset until) => _pauses.HoldTenant(custSpaceId, until);
 
+    /// <summary>What a tenant has spent: Graph calls in the current window and, per WABA it owns, in the current hour.</summary>
+    public BudgetUsage Usage(Tenant tenant)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        var perWaba = tenant.WabaIds.Order(StringComparer.Ordinal)
+            .Select(waba => new WabaUsage(waba, Spent(_wabaCalls, waba, _options.WabaCallsPerHour), _options.WabaCallsPerHour))
+            .ToList();
+        return new BudgetUsage(Spent(_tenantCalls, tenant.CustSpaceId, tenant.Limits.RequestsPerSecond), tenant.Limits.RequestsPerSecond, _options.Window, perWaba);
+    }
+
+    private static int Spent(PartitionedRateLimiter<string> limiter, string key, int limit) =>
+        limit - (int)(limiter.GetStatistics(key)?.CurrentAvailablePermits ?? limit);
+
     public void Dispose()
     {
         _tenantCalls.Dispose();

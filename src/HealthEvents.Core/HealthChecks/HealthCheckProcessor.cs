@@ -29,6 +29,7 @@ public sealed class HealthCheckProcessor(
     GraphBudget budget,
     CheckCoalescer coalescer,
     TokenRefusals refusedTokens,
+    Telemetry.HealthEventsMetrics metrics,
     IOptions<HealthChecksOptions> options,
     TimeProvider time)
 {
@@ -79,6 +80,7 @@ public sealed class HealthCheckProcessor(
                         }
 
                     case CheckCoalescer.Pending.Running running when joins < MaxJoinsInPlace:
+                        metrics.Coalesced(target.CustSpaceId);
                         await running.Done.WaitAsync(cancellationToken);
                         break;
 
@@ -93,6 +95,7 @@ public sealed class HealthCheckProcessor(
         catch (GraphPermanentException ex)
         {
             refusedTokens.Observe(tenant, ex);
+            metrics.GraphError("permanent", ex.Details.Code);
             return CheckOutcome.Refused(request.Message, new Rejection(RejectionReasons.UpstreamRejected,
                 $"Meta refused the request ({ex.Reason}): {ex.Message}", ex.Details.Code, ex.Details.Subcode));
         }
@@ -136,6 +139,7 @@ public sealed class HealthCheckProcessor(
             catch (GraphThrottledException ex)
             {
                 // Meta paused a scope; the budget has noted it and names the time.
+                metrics.GraphError("throttled", ex.Details.Code);
                 return Parked(request, budget.Reschedule(ticket), leadership, ex.Details);
             }
             catch (BudgetDeferredException)
@@ -145,6 +149,7 @@ public sealed class HealthCheckProcessor(
             }
             catch (GraphTransientException ex)
             {
+                metrics.GraphError("transient", ex.Details.Code);
                 return UpstreamUnavailable(request, leadership, ex);
             }
         }

@@ -1,6 +1,7 @@
 using HealthEvents.Contracts;
 using HealthEvents.Core.Bus;
 using HealthEvents.Core.Parking;
+using HealthEvents.Core.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
@@ -19,12 +20,15 @@ public sealed class HealthCheckRequestedConsumer(
     ICheckParking parking,
     ShardTakeover takeover,
     IPublishFlow publishFlow,
+    ParkedChecks parkedChecks,
+    HealthEventsMetrics metrics,
     TimeProvider time,
     ILogger<HealthCheckRequestedConsumer> logger) : IConsumer<HealthCheckRequested>
 {
     public async Task Consume(ConsumeContext<HealthCheckRequested> context)
     {
         var request = context.Message;
+        HealthEventsMetrics.TagSpan(request.CustSpaceId);
         using var scope = logger.BeginScope(new Dictionary<string, object?>
         {
             ["CustSpaceId"] = request.CustSpaceId,
@@ -41,7 +45,9 @@ public sealed class HealthCheckRequestedConsumer(
         var askedAt = ParkingHeaders.AskedAtOf(context, now);
         takeover.Observe(context.ReceiveContext.InputAddress, request.CustSpaceId);
         var parkedSince = ParkingHeaders.Read(context.Headers, ParkingHeaders.ParkedSince);
-        var check = new CheckRequest(request, context.ReceiveContext.Body.Length ?? 0, context.MessageId ?? NewId.NextGuid(), askedAt,
+        var messageId = context.MessageId ?? NewId.NextGuid();
+        parkedChecks.Returned(messageId);
+        var check = new CheckRequest(request, context.ReceiveContext.Body.Length ?? 0, messageId, askedAt,
             ParkingHeaders.Read(context.Headers, ParkingHeaders.Slot), parkedSince, ParkingHeaders.Read(context.Headers, ParkingHeaders.UpstreamFailingSince));
 
         switch (await processor.ProcessAsync(check, context.CancellationToken))
@@ -49,11 +55,14 @@ public sealed class HealthCheckRequestedConsumer(
             case CheckOutcome.Parked parked:
                 logger.LogDebug("Check parked until {Until} ({Reason})", parked.Until, parked.Reason);
                 await parking.ParkAsync(context, new ParkingTicket(parked.Until, parked.Slot, parkedSince ?? now, askedAt, parked.Reason.ToString(), parked.UpstreamFailingSince));
+                parkedChecks.Parked(messageId, request.CustSpaceId, parked.Until);
+                metrics.Parked(request.CustSpaceId, parked.Reason.ToString());
                 break;
 
             case CheckOutcome.Rejected { Event: var rejected }:
                 logger.LogWarning("Check of {WabaId} rejected: {Reason} ({Detail})", request.WabaId, rejected.Reason, rejected.Detail);
                 await OutcomeAnswer.SendAsync(context, rejected);
+                metrics.CheckAnswered(request.CustSpaceId, "rejected:" + rejected.Reason);
                 break;
 
             case CheckOutcome.Completed { Event: var completed, Change: var change }:
@@ -69,6 +78,7 @@ public sealed class HealthCheckRequestedConsumer(
                     logger.LogInformation("Check completed: {CanSendMessage}, version {Version}{Cache}",
                         completed.Snapshot.CanSendMessage, completed.Version, completed.FromCache ? " (from store)" : "");
                     await OutcomeAnswer.SendAsync(context, completed);
+                    metrics.CheckAnswered(request.CustSpaceId, completed.FromCache ? "cached" : "completed");
                 }
 
                 break;

@@ -35,6 +35,9 @@ public static class HealthChecksRegistration
         services.AddSingleton<ChangePublisher>();
         services.AddSingleton<CheckCoalescer>();
         services.AddScoped<HealthCheckProcessor>();
+        services.AddMetrics();
+        services.TryAddSingleton<Telemetry.HealthEventsMetrics>();
+        services.TryAddSingleton<Parking.ParkedChecks>();
         return builder;
     }
 }

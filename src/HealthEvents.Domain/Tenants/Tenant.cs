@@ -7,6 +7,12 @@ public sealed record Tenant(
     IReadOnlySet<string> WabaIds,
     TenantLimits Limits)
 {
+    /// <summary>The key this tenant's callers present to the HTTP API; null: only the admin key reaches its nodes.</summary>
+    public ApiKey? ApiKey { get; init; }
+
+    /// <summary>How often the tenant's known nodes are re-checked without being asked; null: never.</summary>
+    public TimeSpan? RefreshInterval { get; init; }
+
     public bool Owns(string wabaId) => WabaIds.Contains(wabaId);
 }
 

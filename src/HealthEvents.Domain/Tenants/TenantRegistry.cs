@@ -52,7 +52,8 @@ public sealed class TenantRegistry : ITenantRegistry
                 continue;
             }
 
-            var token = ResolveToken(where, space, tokenSource, errors);
+            var token = SecretSources.Resolve(where, "AccessToken", space.AccessToken, space.AccessTokenVariable, space.AccessTokenFile, tokenSource, errors, required: true);
+            var apiKey = SecretSources.Resolve(where, "ApiKey", space.ApiKey, space.ApiKeyVariable, space.ApiKeyFile, tokenSource, errors, required: false);
             var limits = new TenantLimits(
                 space.RequestsPerSecond ?? defaults.RequestsPerSecond,
                 space.MaxConcurrency ?? defaults.MaxConcurrency);
@@ -68,57 +69,29 @@ public sealed class TenantRegistry : ITenantRegistry
                 errors.Add($"{where}:WabaIds: '{waba}' is not a Graph id (digits only).");
             }
 
+            if (space.RefreshInterval is { } refresh && (refresh < TimeSpan.FromMinutes(1) || refresh > TimeSpan.FromDays(7)))
+            {
+                errors.Add($"{where}:RefreshInterval must be between 00:01:00 and 7.00:00:00 (was {refresh}).");
+            }
+
             if (token is not null)
             {
-                tenants[id] = new Tenant(id, token, space.WabaIds.ToHashSet(StringComparer.Ordinal), limits);
+                tenants[id] = new Tenant(id, new AccessToken(token), space.WabaIds.ToHashSet(StringComparer.Ordinal), limits)
+                {
+                    ApiKey = apiKey is null ? null : new ApiKey(apiKey),
+                    RefreshInterval = space.RefreshInterval,
+                };
             }
+        }
+
+        // One key, one tenant: a key shared by two spaces could not say whose nodes it may read.
+        foreach (var shared in tenants.Values.Where(t => t.ApiKey is not null).GroupBy(t => t.ApiKey!.Fingerprint).Where(g => g.Count() > 1))
+        {
+            errors.Add($"Tenants:Spaces: {string.Join(" and ", shared.Select(t => t.CustSpaceId).Order(StringComparer.Ordinal))} have the same ApiKey; give each its own.");
         }
 
         registry = errors.Count == 0 ? new TenantRegistry(tenants, defaults) : null;
         return errors;
-    }
-
-    private static AccessToken? ResolveToken(string where, TenantOptions space, ITokenSource source, List<string> errors)
-    {
-        var given = new[] { space.AccessToken, space.AccessTokenVariable, space.AccessTokenFile }
-            .Count(s => !string.IsNullOrWhiteSpace(s));
-        if (given != 1)
-        {
-            errors.Add($"{where}: set exactly one of AccessToken, AccessTokenVariable, AccessTokenFile (found {given}).");
-            return null;
-        }
-
-        string? value;
-        if (!string.IsNullOrWhiteSpace(space.AccessToken))
-        {
-            value = space.AccessToken;
-        }
-        else if (!string.IsNullOrWhiteSpace(space.AccessTokenVariable))
-        {
-            value = source.FromEnvironment(space.AccessTokenVariable);
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                errors.Add($"{where}:AccessTokenVariable: environment variable '{space.AccessTokenVariable}' is not set or empty.");
-                return null;
-            }
-        }
-        else
-        {
-            value = source.FromFile(space.AccessTokenFile!, out var problem);
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                errors.Add($"{where}:AccessTokenFile: cannot read a token from '{space.AccessTokenFile}' ({problem ?? "file is empty"}).");
-                return null;
-            }
-        }
-
-        if (value.Trim().Any(char.IsWhiteSpace))
-        {
-            errors.Add($"{where}: the access token contains white space.");
-            return null;
-        }
-
-        return new AccessToken(value);
     }
 
     private static void CheckLimits(string where, TenantLimits limits, List<string> errors)

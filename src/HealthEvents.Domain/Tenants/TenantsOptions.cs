@@ -38,6 +38,18 @@ public sealed class TenantOptions
     /// <summary>Graph ids of the WABAs this customer space owns.</summary>
     public List<string> WabaIds { get; set; } = [];
 
+    /// <summary>The key this tenant's callers present to the HTTP API (optional). Prefer <see cref="ApiKeyVariable"/> or <see cref="ApiKeyFile"/>.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Name of an environment variable that holds the API key.</summary>
+    public string? ApiKeyVariable { get; set; }
+
+    /// <summary>Path of a file that holds the API key.</summary>
+    public string? ApiKeyFile { get; set; }
+
+    /// <summary>Re-check the tenant's known nodes this often, spread over the interval (optional, 1 minute to 7 days).</summary>
+    public TimeSpan? RefreshInterval { get; set; }
+
     /// <summary>Overrides <see cref="TenantLimitsOptions.RequestsPerSecond"/>.</summary>
     public int? RequestsPerSecond { get; set; }
 

@@ -189,6 +189,9 @@ public sealed class MongoHealthStore(IMongoDatabase database) : IHealthStore
         return [.. docs.Select(d => ReadChange(KeyOf(d), d)).Where(c => c.Current.CheckedAt >= checkedFrom && c.Current.CheckedAt < checkedUntil).Take(max)];
     }
 
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        database.RunCommandAsync((Command<BsonDocument>)"{ ping: 1 }", cancellationToken: cancellationToken);
+
     private async Task EnsureHistoryAsync(StoredChange change, CancellationToken cancellationToken)
     {
         await _history.UpdateOneAsync(

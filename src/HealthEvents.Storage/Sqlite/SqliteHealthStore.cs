@@ -211,6 +211,14 @@ public sealed class SqliteHealthStore : IHealthStore, IAsyncDisposable, IDisposa
         return [.. (await ReadChangesAsync(command, cancellationToken)).Where(c => c.Current.CheckedAt >= checkedFrom && c.Current.CheckedAt < checkedUntil).Take(max)];
     }
 
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        // Takes the write lock and lets it go (waiting up to 2 s, longer than any group commit holds it): proves no other
+        // process holds it and the file is writable.
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, "PRAGMA busy_timeout = 2000; BEGIN IMMEDIATE; ROLLBACK;", cancellationToken);
+    }
+
     private const string ChangeColumns = "cust_space_id, node_type, node_id, version, schema, change_json";
 
     private static async Task<IReadOnlyList<StoredChange>> ReadChangesAsync(SqliteCommand command, CancellationToken cancellationToken)

@@ -56,6 +56,10 @@ public sealed class ServiceHarness : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
+    /// <summary>Where the service's HTTP side listens (set <c>Http:Urls</c> to <c>http://127.0.0.1:0</c> for a free port).</summary>
+    public Uri HttpAddress => new(Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+
     /// <summary>On a real RabbitMQ broker (skipped when there is none).</summary>
     public static Task<ServiceHarness> StartAsync(Scenario scenario, IDictionary<string, string?>? settings = null) =>
         StartAsync(BusTransport.RabbitMq, scenario, settings);

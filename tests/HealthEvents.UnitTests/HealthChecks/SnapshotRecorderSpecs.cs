@@ -145,6 +145,8 @@ public class SnapshotRecorderSpecs
         public Task<IReadOnlyList<StoredChange>> GetChangesAsync(string custSpaceId, DateTimeOffset checkedFrom, DateTimeOffset checkedUntil, int max, CancellationToken cancellationToken) =>
             inner.GetChangesAsync(custSpaceId, checkedFrom, checkedUntil, max, cancellationToken);
 
+        public Task PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
+
         private async Task InterfereAsync()
         {
             if (Times > 0)

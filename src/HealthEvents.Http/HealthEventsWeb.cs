@@ -1,0 +1,116 @@
+using HealthEvents.Core.Budgets;
+using HealthEvents.Core.Hosting;
+using HealthEvents.Http.Api;
+using HealthEvents.Http.Dashboard;
+using HealthEvents.Http.Operations;
+using HealthEvents.Http.Webhooks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace HealthEvents.Http;
+
+/// <summary>
+/// How every host builds the service with its HTTP side: the check pipeline and bus
+/// (<see cref="HealthEventsHost.AddHealthEvents"/>) plus the query API, Meta webhooks, probes, the
+/// dashboard and telemetry. The endpoints are mapped when the host is built (a startup filter), so
+/// <c>builder.Build()</c> gives the whole service wherever it is called. Without <c>Http:Urls</c>
+/// nothing listens.
+/// </summary>
+public static class HealthEventsWeb
+{
+    /// <summary>
+    /// A builder that reads <c>appsettings.json</c> from beside the binary (see
+    /// <see cref="HealthEventsHost.CreateBuilder"/>); environment variables still win.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args) =>
+        WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+    /// <summary>
+    /// The HTTP side. Call after every configuration source is added: <c>Http:Urls</c> decides
+    /// whether anything listens.
+    /// </summary>
+    public static WebApplicationBuilder AddHealthEventsHttp(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<HttpApiOptions>().BindConfiguration(HttpApiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MetaWebhookOptions>().BindConfiguration(MetaWebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HttpApiOptions>, HttpSecrets.Validator>();
+        services.AddSingleton(sp => HttpSecrets.Read(
+            sp.GetRequiredService<IOptions<HttpApiOptions>>().Value, sp.GetRequiredService<IOptions<MetaWebhookOptions>>().Value, []));
+        services.AddSingleton<ApiKeys>();
+        services.AddSingleton(sp => new ApiRequestBudget(sp.GetRequiredService<IOptions<HttpApiOptions>>().Value.RequestsPerSecond, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ApiGate>();
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [ProbeEndpoints.ReadyTag], timeout: TimeSpan.FromSeconds(5));
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = null);
+        services.AddTransient<IStartupFilter, EndpointsStartupFilter>();
+        builder.AddHealthEventsTelemetry();
+
+        if (builder.Configuration[$"{HttpApiOptions.SectionName}:{nameof(HttpApiOptions.Urls)}"] is { Length: > 0 } urls)
+        {
+            builder.WebHost.UseUrls(urls);
+        }
+        else
+        {
+            // No Http:Urls: the service is a bus consumer only, whatever ASPNETCORE_URLS or a base image says.
+            services.Replace(ServiceDescriptor.Singleton<IServer, NoServer>());
+        }
+
+        return builder;
+    }
+
+    /// <summary>Every endpoint of the service.</summary>
+    public static void MapHealthEvents(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var api = app.MapGroup("/v1").AddEndpointFilter<ApiGate>();
+        api.MapGet("/health-status", HealthStatusEndpoints.GetAsync)
+            .WithSummary("A node's messaging health now (add Action=GetWhatsappHealthStatus for Alibaba's response shape).");
+        api.MapPost("/checks", CheckEndpoints.PostAsync).WithSummary("Queue one check or many; returns their ids.");
+        api.MapGet("/events", EventEndpoints.GetAsync).WithSummary("A customer space's recent HealthStatusChanged events, paged.");
+        api.MapGet("/tenants", TenantEndpoints.GetTenants).WithSummary("The customer spaces this key reaches, with their budget use.");
+        api.MapGet("/nodes", TenantEndpoints.GetNodesAsync).WithSummary("A customer space's known nodes and their latest health.");
+
+        app.MapGet("/webhooks/meta", MetaWebhookEndpoints.Handshake).ExcludeFromDescription();
+        app.MapPost("/webhooks/meta", MetaWebhookEndpoints.ReceiveAsync).ExcludeFromDescription();
+        app.MapProbes();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        if (app.ServiceProvider.GetRequiredService<IOptions<HttpApiOptions>>().Value.Dashboard)
+        {
+            app.MapDashboard();
+        }
+    }
+
+    private sealed class EndpointsStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.UseRouting();
+            app.UseEndpoints(endpoints => endpoints.MapHealthEvents());
+            next(app);
+        };
+    }
+
+    /// <summary>The server when HTTP is off: the web host runs, nothing listens.</summary>
+    private sealed class NoServer : IServer
+    {
+        public IFeatureCollection Features { get; } = new FeatureCollection();
+
+        public Task StartAsync<TContext>(IHttpApplication<TContext> application, CancellationToken cancellationToken)
+            where TContext : notnull => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public void Dispose()
+        {
+        }
+    }
+}

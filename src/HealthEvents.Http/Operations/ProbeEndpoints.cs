@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace HealthEvents.Http.Operations;
+
+/// <summary>
+/// <c>/healthz/live</c>: the process answers (no dependency is asked, so a broker outage never gets
+/// it restarted). <c>/healthz/ready</c>: every check tagged <see cref="ReadyTag"/> (MassTransit's bus
+/// and the store) is healthy; 503 otherwise, with each check's status and a reason.
+/// </summary>
+public static class ProbeEndpoints
+{
+    public const string ReadyTag = "ready";
+
+    public static void MapProbes(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
+        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
+    }
+
+    private static Task WriteAsync(HttpContext http, HealthReport report)
+    {
+        http.Response.ContentType = "application/json";
+        return JsonSerializer.SerializeAsync(http.Response.Body, new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        }, cancellationToken: http.RequestAborted);
+    }
+}
