@@ -25,12 +25,18 @@ public sealed class GraphSimulatorHost : IAsyncDisposable
 
     public SimulatorState State { get; }
 
+    /// <summary>Meta's webhooks as the simulator sends them.</summary>
+    public WebhookSender Webhooks => _app.Services.GetRequiredService<WebhookSender>();
+
     public static WebApplication Build(Scenario scenario, string url, TimeProvider? time = null, string[]? args = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
         builder.WebHost.UseUrls(url);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(new SimulatorState(scenario, time ?? TimeProvider.System));
+        builder.Services.AddSingleton(time ?? TimeProvider.System);
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookSender>());
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         var app = builder.Build();
         app.MapGraphEndpoints();

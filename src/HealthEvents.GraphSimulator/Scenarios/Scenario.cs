@@ -28,6 +28,9 @@ public sealed class Scenario
     /// <summary>Rows per page on the phone_numbers and message_templates edges when the caller asks for more.</summary>
     public int MaxPageSize { get; set; } = 25;
 
+    /// <summary>Where to send Meta-style signed webhooks when a node's health changes (off unless a URL is set).</summary>
+    public WebhookSettings Webhooks { get; set; } = new();
+
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
@@ -129,6 +132,14 @@ public sealed class LatencySettings
 
         return TimeSpan.FromMilliseconds(MaxMs > MinMs ? Random.Shared.Next(MinMs, MaxMs + 1) : MinMs);
     }
+}
+
+/// <summary>Meta's webhook subscription as the simulator plays it: the callback URL and the app secret it signs with.</summary>
+public sealed class WebhookSettings
+{
+    public string? Url { get; set; }
+
+    public string? AppSecret { get; set; }
 }
 
 /// <summary>Meta-like limits over a sliding one-second window; 0 turns a limit off.</summary>

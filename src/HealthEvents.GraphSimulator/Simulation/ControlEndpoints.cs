@@ -27,6 +27,11 @@ public static class ControlEndpoints
             state.AddFault(rule);
             return Results.NoContent();
         });
+        sim.MapPut("/webhooks", (WebhookSettings settings, WebhookSender webhooks) =>
+        {
+            webhooks.Subscribe(settings);
+            return Results.NoContent();
+        });
         sim.MapDelete("/faults", (SimulatorState state) =>
         {
             state.ClearFaults();

@@ -78,7 +78,18 @@ public sealed class SimulatorState
         {
             _overrides[id] = health;
         }
+
+        if (FindNode(id) is { } node)
+        {
+            HealthChanged?.Invoke(node);
+        }
     }
+
+    /// <summary>A node's health was changed at run time (scripted transitions are announced by <see cref="WebhookSender"/> at their time).</summary>
+    public event Action<GraphNode>? HealthChanged;
+
+    /// <summary>When the scenario's clock started: transitions are due at this plus their <c>At</c>.</summary>
+    public DateTimeOffset StartedAt => _startedAt;
 
     public void AddFault(FaultRule rule)
     {
