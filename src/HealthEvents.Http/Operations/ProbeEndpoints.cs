@@ -10,7 +10,7 @@ namespace HealthEvents.Http.Operations;
 /// <summary>
 /// <c>/healthz/live</c>: the process answers (no dependency is asked, so a broker outage never gets
 /// it restarted). <c>/healthz/ready</c>: every check tagged <see cref="ReadyTag"/> (MassTransit's bus
-/// and the store) is healthy; 503 otherwise, with each check's status and a reason.
+/// and the store) is healthy; 503 otherwise (Degraded included), with each check's status and a reason.
 /// </summary>
 public static class ProbeEndpoints
 {
@@ -19,7 +19,18 @@ public static class ProbeEndpoints
     public static void MapProbes(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync });
+        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains(ReadyTag),
+            ResponseWriter = WriteAsync,
+            // MassTransit reports endpoints that lost the broker as Degraded: a service that consumes nothing is not ready.
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
     }
 
     private static Task WriteAsync(HttpContext http, HealthReport report)
