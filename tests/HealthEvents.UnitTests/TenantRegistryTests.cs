@@ -85,4 +85,32 @@ public class TenantRegistryTests
         Assert.DoesNotContain(Secret, tenant!.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, $"{tenant.Token}", StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void API_keys_come_from_the_same_sources_are_kept_only_as_hashes_and_may_not_be_shared()
+    {
+        var registry = TenantRegistry.Build(Options(
+            ("a", new TenantOptions { AccessToken = "t1", ApiKeyVariable = "ALPHA_TOKEN", WabaIds = ["1"] }),
+            ("b", new TenantOptions { AccessToken = "t2", WabaIds = ["2"], RefreshInterval = TimeSpan.FromMinutes(30) })), Sources);
+        registry.TryGet("a", out var a);
+        registry.TryGet("b", out var b);
+        Assert.True(a!.ApiKey!.Matches(Secret));
+        Assert.False(a.ApiKey.Matches(Secret + "x"));
+        Assert.False(a.ApiKey.Matches(null));
+        Assert.DoesNotContain(Secret, a.ToString(), StringComparison.Ordinal);
+        Assert.Equal("***", a.ApiKey.ToString());
+        Assert.Null(b!.ApiKey);
+        Assert.Equal(TimeSpan.FromMinutes(30), b.RefreshInterval);
+
+        var errors = TenantRegistry.Validate(Options(
+            ("a", new TenantOptions { AccessToken = "t1", ApiKey = "same-key", WabaIds = ["1"] }),
+            ("b", new TenantOptions { AccessToken = "t2", ApiKey = "same-key", WabaIds = ["2"] }),
+            ("c", new TenantOptions { AccessToken = "t3", ApiKey = "k", ApiKeyFile = "/run/secrets/beta", WabaIds = ["3"] }),
+            ("d", new TenantOptions { AccessToken = "t4", ApiKeyVariable = "MISSING", WabaIds = ["4"], RefreshInterval = TimeSpan.FromSeconds(5) })), Sources, out _);
+        Assert.Contains(errors, e => e.Contains("a and b have the same ApiKey", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("Tenants:Spaces:c: set exactly one of ApiKey, ApiKeyVariable, ApiKeyFile (found 2)", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("Tenants:Spaces:d:ApiKeyVariable: environment variable 'MISSING'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("Tenants:Spaces:d:RefreshInterval", StringComparison.Ordinal));
+        Assert.DoesNotContain(errors, e => e.Contains("same-key", StringComparison.Ordinal));
+    }
 }

@@ -59,6 +59,7 @@ public static class BusRegistration
         }
 
         builder.Services.AddHostedService<OutboxSweeper>();
+        builder.Services.AddHostedService<Refresh.ScheduledRefresh>();
         builder.Services.AddHostedService<StartupReport>();
         return builder;
     }

@@ -70,8 +70,10 @@ public static class HealthStatusQuery
     /// <summary>Whether this is the Alibaba form (answered in exactly seed 000's shape).</summary>
     public static bool IsAlibabaForm(IQueryCollection query) => Single(query, "Action") == AlibabaAction;
 
-    /// <summary>Seconds, a .NET time span or an ISO 8601 duration; null when it is none of these.</summary>
-    public static TimeSpan? ParseDuration(string text)
+    /// <summary>Seconds, a .NET time span or an ISO 8601 duration, never negative; null when it is none of these.</summary>
+    public static TimeSpan? ParseDuration(string text) => ParseAny(text) is { } span && span >= TimeSpan.Zero ? span : null;
+
+    private static TimeSpan? ParseAny(string text)
     {
         if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
         {

@@ -1,0 +1,92 @@
+using HealthEvents.Contracts;
+using HealthEvents.Core.Budgets;
+using HealthEvents.Core.Bus;
+using HealthEvents.Domain.Tenants;
+using HealthEvents.Storage;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HealthEvents.Core.Refresh;
+
+/// <summary>
+/// Re-checks the known nodes of every tenant that sets <c>RefreshInterval</c>, one round per
+/// interval, spread evenly (<see cref="RefreshPlan"/>). Refresh checks are ordinary requests on
+/// the entry queue, so the tenant's per-second, concurrency and hourly budgets apply as to any
+/// other; their <c>MaxAge</c> of half the interval lets a node checked recently (by anyone, or by
+/// another instance's refresh) answer from the store without a Graph call.
+/// </summary>
+public sealed class ScheduledRefresh(
+    ITenantRegistry tenants,
+    IHealthStore store,
+    IBus bus,
+    IOptions<BusOptions> busOptions,
+    IOptions<BudgetOptions> budgetOptions,
+    TimeProvider time,
+    ILogger<ScheduledRefresh> logger) : BackgroundService
+{
+    private static readonly TimeSpan AfterStoreFailure = TimeSpan.FromMinutes(1);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(tenants.All.Where(t => t.RefreshInterval is not null).Select(t => RefreshAsync(t, t.RefreshInterval!.Value, stoppingToken)));
+
+    private async Task RefreshAsync(Tenant tenant, TimeSpan requested, CancellationToken stoppingToken)
+    {
+        var stretchedTo = TimeSpan.Zero;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var roundStart = time.GetUtcNow();
+            RefreshPlan plan;
+            try
+            {
+                var nodes = await store.ListSnapshotsAsync(new SnapshotQuery(tenant.CustSpaceId, Max: 100_000), stoppingToken);
+                plan = RefreshPlan.Make(requested, nodes, budgetOptions.Value.WabaCallsPerHour);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError("Scheduled refresh of {CustSpaceId} could not list its nodes ({Error}); trying again in {Wait}",
+                    tenant.CustSpaceId, ex.GetType().Name, AfterStoreFailure);
+                await Task.Delay(AfterStoreFailure, time, stoppingToken);
+                continue;
+            }
+
+            if (plan.Interval > requested && plan.Interval != stretchedTo)
+            {
+                logger.LogWarning("Scheduled refresh of {CustSpaceId}: {Nodes} nodes every {Requested} would spend more than half a WABA's hourly quota; refreshing every {Interval} instead",
+                    tenant.CustSpaceId, plan.Items.Count, requested, plan.Interval);
+                stretchedTo = plan.Interval;
+            }
+
+            var entry = await bus.GetSendEndpoint(new Uri($"queue:{busOptions.Value.QueueName}"));
+            foreach (var item in plan.Items)
+            {
+                await WaitUntilAsync(roundStart + item.Offset, stoppingToken);
+                await entry.Send(Recheck(tenant, item.Node, plan.Interval / 2), stoppingToken);
+            }
+
+            await WaitUntilAsync(roundStart + plan.Interval, stoppingToken);
+        }
+    }
+
+    /// <summary>The node by its Graph id, which it has once checked: no listing call to resolve it again.</summary>
+    private HealthCheckRequested Recheck(Tenant tenant, StoredSnapshot node, TimeSpan maxAge) => new()
+    {
+        CustSpaceId = tenant.CustSpaceId,
+        NodeType = node.Key.NodeType,
+        WabaId = node.Identity.WabaId,
+        PhoneNumberId = node.Key.NodeType == NodeTypes.Phone ? node.Key.NodeId : null,
+        TemplateId = node.Key.NodeType == NodeTypes.Template ? node.Key.NodeId : null,
+        MaxAge = maxAge,
+        RequestedAt = time.GetUtcNow(),
+    };
+
+    private async Task WaitUntilAsync(DateTimeOffset when, CancellationToken stoppingToken)
+    {
+        var wait = when - time.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, time, stoppingToken);
+        }
+    }
+}
