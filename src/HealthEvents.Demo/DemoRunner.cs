@@ -3,6 +3,8 @@ using HealthEvents.Contracts;
 using HealthEvents.GraphSimulator;
 using HealthEvents.GraphSimulator.Scenarios;
 using MassTransit;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Spectre.Console;
@@ -10,16 +12,22 @@ using Spectre.Console;
 namespace HealthEvents.Demo;
 
 /// <summary>
-/// The embedded default run: the real service (in-memory transport, SQLite file) against the
-/// in-process Graph simulator with the sample scenario. Sends three rounds of checks (the
-/// scenario's scripted transitions happen between them), prints checks and change events as they
-/// happen, then a summary per tenant and node.
+/// The embedded default run: the real service (in-memory transport, SQLite file, HTTP side on a
+/// loopback port) against the in-process Graph simulator with the sample scenario. Sends three
+/// rounds of checks; the scenario's scripted transitions happen between them and the simulator
+/// announces each with a signed Meta webhook, so their change events arrive before the next round
+/// asks. Prints checks and change events as they happen, then a summary per tenant and node.
+/// With <c>--serve</c> the service stays up afterwards for the dashboard and the API.
 /// </summary>
 public static class DemoRunner
 {
+    public const string AdminKey = "demo-admin-key";
+    private const string AppSecret = "demo-meta-app-secret";
+
     public static async Task RunAsync(string[] args)
     {
-        var scenarioPath = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "scenarios", "sample.json");
+        var serve = args.Contains("--serve");
+        var scenarioPath = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? Path.Combine(AppContext.BaseDirectory, "scenarios", "sample.json");
         var scenario = Scenario.Load(scenarioPath);
         await using var simulator = await GraphSimulatorHost.StartAsync(scenario);
         var database = Path.Combine("data", "demo.db");
@@ -28,15 +36,28 @@ public static class DemoRunner
             File.Delete(file);
         }
 
-        using var host = ScenarioService.CreateBuilder(ScenarioService.Settings(scenario, simulator.BaseAddress, database)).Build();
+        var http = new Dictionary<string, string?>
+        {
+            ["Http:Urls"] = serve ? "http://127.0.0.1:5180" : "http://127.0.0.1:0",
+            ["Http:AdminApiKey"] = AdminKey,
+            ["Webhooks:Meta:AppSecret"] = AppSecret,
+        };
+        foreach (var token in scenario.Tokens)
+        {
+            http[$"Tenants:Spaces:{token.Name}:ApiKey"] = $"demo-key-{token.Name}";
+        }
+
+        using var host = ScenarioService.CreateBuilder(ScenarioService.Settings(scenario, simulator.BaseAddress, database, http)).Build();
         await host.StartAsync();
+        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        simulator.Webhooks.Subscribe(new WebhookSettings { Url = address + "/webhooks/meta", AppSecret = AppSecret });
 
         var board = new DemoBoard();
         var bus = host.Services.GetRequiredService<IBus>();
         var observer = bus.ConnectReceiveEndpoint("demo-observer", e =>
         {
             e.Handler<HealthStatusChanged>(c => board.Changed(c.Message));
-            e.Handler<HealthCheckCompleted>(c => board.Completed(c.Message));
+            e.Handler<HealthCheckCompleted>(board.Completed);
             e.Handler<HealthCheckRejected>(c => board.Rejected(c.Message));
         });
         await observer.Ready;
@@ -47,6 +68,8 @@ public static class DemoRunner
         }
 
         AnsiConsole.MarkupLine($"[bold]HealthEvents demo[/]: Graph simulator at {simulator.BaseAddress}, store {database}, in-memory bus");
+        AnsiConsole.MarkupLine($"  HTTP API and dashboard at {address} (admin key [bold]{AdminKey}[/], tenant keys demo-key-<CustSpaceId>); Meta webhooks to {address}/webhooks/meta");
+        board.Started = DateTimeOffset.UtcNow;
         var rounds = new[] { TimeSpan.Zero, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(7) };
         var sent = 0;
         var started = DateTimeOffset.UtcNow;
@@ -68,33 +91,56 @@ public static class DemoRunner
 
             foreach (var request in requests)
             {
-                await bus.Publish(request);
+                var id = NewId.NextGuid();
+                board.Asked(id);
+                await bus.Publish(request, c => c.MessageId = id);
             }
 
             sent += requests.Count;
             await board.WaitForAsync(sent, TimeSpan.FromSeconds(60));
         }
 
+        board.PrintSummary(simulator.State.Calls.Count, simulator.Webhooks.Sent.Count);
+        if (serve)
+        {
+            AnsiConsole.MarkupLine($"Serving: dashboard at {address}/ (key {AdminKey}); Ctrl+C to stop.");
+            await host.WaitForShutdownAsync();
+        }
+
         await host.StopAsync();
-        board.PrintSummary(simulator.State.Calls.Count);
     }
 
     /// <summary>Collects outcomes as they arrive and prints them.</summary>
     private sealed class DemoBoard
     {
         private readonly ConcurrentDictionary<(string Tenant, string Type, string Node), Row> _rows = new();
+        private readonly ConcurrentDictionary<Guid, bool> _asked = new();
         private int _outcomes;
         private int _rejections;
+        private int _webhookChecks;
+
+        public DateTimeOffset Started { get; set; }
+
+        public void Asked(Guid messageId) => _asked[messageId] = true;
 
         public Task Changed(HealthStatusChanged e)
         {
             Row(e.CustSpaceId, e.NodeType, e.NodeId).Changes++;
-            AnsiConsole.MarkupLine($"  [yellow]CHANGED[/]  {Markup.Escape(e.CustSpaceId),-9} {e.NodeType,-8} {e.NodeId,-17} {Markup.Escape(e.Previous ?? "(new)")} → [bold]{Markup.Escape(e.Current)}[/] v{e.Version}");
+            AnsiConsole.MarkupLine($"  [yellow]CHANGED[/]  {Markup.Escape(e.CustSpaceId),-9} {e.NodeType,-8} {e.NodeId,-17} {Markup.Escape(e.Previous ?? "(new)")} → [bold]{Markup.Escape(e.Current)}[/] v{e.Version} at +{(DateTimeOffset.UtcNow - Started).TotalSeconds:0.0}s");
             return Task.CompletedTask;
         }
 
-        public Task Completed(HealthCheckCompleted e)
+        public Task Completed(ConsumeContext<HealthCheckCompleted> context)
         {
+            var e = context.Message;
+            if (context.InitiatorId is not { } asked || !_asked.ContainsKey(asked))
+            {
+                // Not one of the demo's requests: a re-check Meta's webhook asked for.
+                Interlocked.Increment(ref _webhookChecks);
+                AnsiConsole.MarkupLine($"  [blue]webhook[/]  {Markup.Escape(e.CustSpaceId),-9} {e.NodeType,-8} {e.NodeId,-17} re-checked after Meta's webhook: {Markup.Escape(e.Snapshot.CanSendMessage)} at +{(DateTimeOffset.UtcNow - Started).TotalSeconds:0.0}s");
+                return Task.CompletedTask;
+            }
+
             var row = Row(e.CustSpaceId, e.NodeType, e.NodeId);
             row.Checks++;
             row.Status = e.Snapshot.CanSendMessage;
@@ -125,7 +171,7 @@ public static class DemoRunner
             }
         }
 
-        public void PrintSummary(int graphCalls)
+        public void PrintSummary(int graphCalls, int webhooks)
         {
             var table = new Table().Title("Health per tenant and node").Border(TableBorder.Rounded);
             foreach (var column in new[] { "CustSpaceId", "Node type", "Node id", "Number / template", "Can send", "Version", "Checks", "Changes", "Why" })
@@ -142,7 +188,7 @@ public static class DemoRunner
             }
 
             AnsiConsole.Write(table);
-            AnsiConsole.MarkupLine($"{_outcomes - _rejections} checks completed, {_rejections} rejected, {_rows.Values.Sum(r => r.Changes)} change events, {graphCalls} Graph calls.");
+            AnsiConsole.MarkupLine($"{_outcomes - _rejections} checks completed, {_rejections} rejected, {_rows.Values.Sum(r => r.Changes)} change events, {graphCalls} Graph calls, {webhooks} Meta webhooks ({_webhookChecks} re-checks).");
         }
 
         private Row Row(string tenant, string type, string node) => _rows.GetOrAdd((tenant, type, node), _ => new Row());
