@@ -1,10 +1,16 @@
 using HealthEvents.GraphSimulator;
 using HealthEvents.GraphSimulator.Scenarios;
 
-// Usage: dotnet run --project src/HealthEvents.GraphSimulator [-- --scenario path.json --urls http://127.0.0.1:5080]
+// Usage: dotnet run --project src/HealthEvents.GraphSimulator [-- --scenario path.json --urls http://127.0.0.1:5080
+//        --webhook-url http://127.0.0.1:8080/webhooks/meta --webhook-secret <the service's Webhooks:Meta:AppSecret>]
 var scenarioPath = ArgValue(args, "--scenario") ?? Path.Combine(AppContext.BaseDirectory, "scenarios", "sample.json");
 var url = ArgValue(args, "--urls") ?? "http://127.0.0.1:5080";
 var scenario = Scenario.Load(scenarioPath);
+if (ArgValue(args, "--webhook-url") is { } webhookUrl)
+{
+    scenario.Webhooks = new WebhookSettings { Url = webhookUrl, AppSecret = ArgValue(args, "--webhook-secret") };
+}
+
 var app = GraphSimulatorHost.Build(scenario, url, args: args);
 await app.StartAsync();
 Console.WriteLine($"Graph API simulator on {url} with scenario {scenarioPath}");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using HealthEvents.Core.Hosting;
 using HealthEvents.GraphSimulator.Scenarios;
+using HealthEvents.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using YamlDotNet.RepresentationModel;
@@ -42,11 +43,23 @@ public partial class ComposeTests
         var environment = ((YamlMappingNode)((YamlMappingNode)Services().Children[new YamlScalarNode("service")]).Children[new YamlScalarNode("environment")])
             .Children.ToDictionary(e => ((YamlScalarNode)e.Key).Value!.Replace("__", ":", StringComparison.Ordinal), e => ((YamlScalarNode)e.Value).Value);
 
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var builder = HealthEventsWeb.CreateBuilder([]);
+        builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(environment);
         builder.AddHealthEvents();
+        builder.AddHealthEventsHttp();
         using var host = builder.Build();
         host.ValidateConfiguration();
+
+        // The probe, the published port and the simulator's webhooks all point at where the service listens.
+        var service = (YamlMappingNode)Services().Children[new YamlScalarNode("service")];
+        var port = new Uri(environment["Http:Urls"]!.Replace("0.0.0.0", "localhost", StringComparison.Ordinal)).Port;
+        Assert.Contains($"http://localhost:{port}/healthz/ready", string.Join(" ", ((YamlSequenceNode)((YamlMappingNode)service.Children[new YamlScalarNode("healthcheck")]).Children[new YamlScalarNode("test")]).Select(n => n.ToString())), StringComparison.Ordinal);
+        Assert.Contains($"{port}:{port}", ((YamlSequenceNode)service.Children[new YamlScalarNode("ports")]).Select(n => n.ToString()));
+        var simulatorArgs = ((YamlSequenceNode)((YamlMappingNode)Services().Children[new YamlScalarNode("simulator")]).Children[new YamlScalarNode("command")]).Select(n => n.ToString()).ToList();
+        Assert.Equal($"http://service:{port}/webhooks/meta", simulatorArgs[simulatorArgs.IndexOf("--webhook-url") + 1]);
+        Assert.Equal(environment["Webhooks:Meta:AppSecret"], simulatorArgs[simulatorArgs.IndexOf("--webhook-secret") + 1]);
+        Assert.Contains("FROM mcr.microsoft.com/dotnet/aspnet:10.0", File.ReadAllText(Path.Combine(Root, "src", "HealthEvents.Service", "Dockerfile")), StringComparison.Ordinal);
 
         var scenario = Scenario.Load(Path.Combine(Root, "src", "HealthEvents.GraphSimulator", "scenarios", "sample.json"));
         foreach (var token in scenario.Tokens)
