@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using HealthEvents.Core.Budgets;
+using HealthEvents.Domain.Tenants;
 
 namespace HealthEvents.Core.Telemetry;
 
@@ -22,10 +24,19 @@ public sealed class HealthEventsMetrics
     private readonly Counter<long> _apiThrottled;
     private readonly Counter<long> _webhookChanges;
 
-    public HealthEventsMetrics(IMeterFactory meters)
+    public HealthEventsMetrics(IMeterFactory meters, ITenantRegistry tenants, GraphBudget budget)
     {
         ArgumentNullException.ThrowIfNull(meters);
+        ArgumentNullException.ThrowIfNull(tenants);
+        ArgumentNullException.ThrowIfNull(budget);
         var meter = meters.Create(MeterName);
+        // Budget use, read when the exporter collects: this process's view (the shards it holds).
+        meter.CreateObservableGauge("healthevents.budget.calls_in_window",
+            () => tenants.All.Select(t => new Measurement<int>(budget.Usage(t).CallsInWindow, Tenant(t.CustSpaceId))),
+            "{call}", "Graph calls a tenant made in its current rate window (RequestsPerSecond).");
+        meter.CreateObservableGauge("healthevents.budget.waba_calls_this_hour",
+            () => tenants.All.SelectMany(t => budget.Usage(t).Wabas.Select(w => new Measurement<int>(w.CallsThisHour, Tenant(t.CustSpaceId), new("waba_id", w.WabaId)))),
+            "{call}", "Graph calls per WABA in the current hour (Budget:WabaCallsPerHour).");
         _checks = meter.CreateCounter<long>("healthevents.checks", "{check}", "Checks answered, by tenant and outcome (completed, cached, rejected:<reason>).");
         _coalesced = meter.CreateCounter<long>("healthevents.checks.coalesced", "{check}", "Checks that waited for a running check of the same node instead of calling Meta.");
         _parked = meter.CreateCounter<long>("healthevents.checks.parked", "{check}", "Checks parked, by tenant and the limit that parked them (throttled by scope).");

@@ -52,6 +52,17 @@ public class TelemetrySpecs
 
             counted.Enqueue((instrument.Name, named.GetValueOrDefault("cust_space_id"), named.GetValueOrDefault("outcome")));
         });
+        var gauges = new ConcurrentQueue<(string Instrument, string? Tenant, int Value)>();
+        meters.SetMeasurementEventCallback<int>((instrument, value, tags, _) =>
+        {
+            string? tenant = null;
+            foreach (var tag in tags)
+            {
+                tenant = tag.Key == "cust_space_id" ? tag.Value?.ToString() : tenant;
+            }
+
+            gauges.Enqueue((instrument.Name, tenant, value));
+        });
         meters.Start();
 
         await using var h = await ServiceHarness.StartInMemoryAsync(TwoTenants());
@@ -68,6 +79,11 @@ public class TelemetrySpecs
         Assert.Contains(("healthevents.checks", "alpha", "completed"), counted);
         Assert.Contains(("healthevents.checks", "alpha", "cached"), counted);
         Assert.Contains(("healthevents.checks", "beta", "rejected:AccessDenied"), counted);
+
+        // Budget use is read when collected: alpha's WABA has spent its one health call this hour.
+        meters.RecordObservableInstruments();
+        Assert.Contains(gauges, g => g is { Instrument: "healthevents.budget.waba_calls_this_hour", Tenant: "alpha", Value: >= 1 });
+        Assert.Contains(gauges, g => g is { Instrument: "healthevents.budget.calls_in_window", Tenant: "beta" });
     }
 
     [Fact]
