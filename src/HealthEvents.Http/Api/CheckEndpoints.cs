@@ -31,7 +31,7 @@ public static class CheckEndpoints
             return ApiAnswers.Error(http, ApiCodes.PayloadTooLarge, $"The body may be at most {limit} bytes.");
         }
 
-        var body = await ReadAsync(http.Request, limit);
+        var body = await RequestBodies.ReadAtMostAsync(http.Request, limit);
         if (body is null)
         {
             return ApiAnswers.Error(http, ApiCodes.PayloadTooLarge, $"The body may be at most {limit} bytes.");
@@ -94,24 +94,5 @@ public static class CheckEndpoints
             item.ValueKind == JsonValueKind.Object
                 ? item.Deserialize<HealthCheckRequested>(ApiJson.Options)!
                 : throw new JsonException("Each array item must be a check (a JSON object).");
-    }
-
-    /// <summary>The body, or null when it is longer than <paramref name="limit"/>.</summary>
-    internal static async Task<byte[]?> ReadAsync(HttpRequest request, long limit)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 }
