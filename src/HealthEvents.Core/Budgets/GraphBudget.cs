@@ -24,11 +24,14 @@ public sealed class GraphBudget : IDisposable
     private readonly ITenantRegistry _tenants;
     private readonly BudgetOptions _options;
     private readonly TimeProvider _time;
-    private readonly PartitionedRateLimiter<string> _tenantCalls;
-    private readonly PartitionedRateLimiter<string> _wabaCalls;
+    private readonly KeyedSlidingLogs _tenantCalls;
+    private readonly KeyedSlidingLogs _wabaCalls;
     private readonly PartitionedRateLimiter<string> _tenantChecks;
     private readonly CheckPacer _pacer = new();
     private readonly PauseBook _pauses;
+
+    /// <summary>How often limiters with nothing left in their window are forgotten.</summary>
+    private static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(1);
 
     public GraphBudget(ITenantRegistry tenants, IOptions<BudgetOptions> options, TimeProvider time)
     {
@@ -36,11 +39,9 @@ public sealed class GraphBudget : IDisposable
         _options = options.Value;
         _time = time;
         _pauses = new PauseBook(time);
-        // Partitions by exact key, never a hash bucket: no two tenants (or WABAs) share a limiter.
-        _tenantCalls = PartitionedRateLimiter.Create<string, string>(tenant => RateLimitPartition.Get(
-            tenant, t => new SlidingLogRateLimiter(tenants.LimitsFor(t).RequestsPerSecond, _options.Window, time)));
-        _wabaCalls = PartitionedRateLimiter.Create<string, string>(waba => RateLimitPartition.Get(
-            waba, _ => new SlidingLogRateLimiter(_options.WabaCallsPerHour, _options.WabaWindow, time)));
+        // By exact key, never a hash bucket: no two tenants (or WABAs) share a limiter.
+        _tenantCalls = new KeyedSlidingLogs(t => new SlidingLogRateLimiter(tenants.LimitsFor(t).RequestsPerSecond, _options.Window, time), time, ForgetAfter);
+        _wabaCalls = new KeyedSlidingLogs(_ => new SlidingLogRateLimiter(_options.WabaCallsPerHour, _options.WabaWindow, time), time, ForgetAfter);
         _tenantChecks = PartitionedRateLimiter.Create<string, string>(tenant => RateLimitPartition.GetConcurrencyLimiter(
             tenant, t => new ConcurrencyLimiterOptions { PermitLimit = tenants.LimitsFor(t).MaxConcurrency, QueueLimit = 0 }));
     }
@@ -155,7 +156,7 @@ public sealed class GraphBudget : IDisposable
         return new BudgetUsage(Spent(_tenantCalls, tenant.CustSpaceId, tenant.Limits.RequestsPerSecond), tenant.Limits.RequestsPerSecond, _options.Window, perWaba);
     }
 
-    private static int Spent(PartitionedRateLimiter<string> limiter, string key, int limit) =>
+    private static int Spent(KeyedSlidingLogs limiter, string key, int limit) =>
         limit - (int)(limiter.GetStatistics(key)?.CurrentAvailablePermits ?? limit);
 
     public void Dispose()

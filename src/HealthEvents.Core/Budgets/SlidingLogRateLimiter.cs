@@ -26,6 +26,7 @@ public sealed class SlidingLogRateLimiter : RateLimiter
     private DateTimeOffset _lastActivity;
     private long _granted;
     private long _refused;
+    private bool _retired;
 
     public SlidingLogRateLimiter(int permitLimit, TimeSpan window, TimeProvider time)
     {
@@ -78,12 +79,35 @@ public sealed class SlidingLogRateLimiter : RateLimiter
         }
     }
 
-    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+    protected override RateLimitLease AttemptAcquireCore(int permitCount) =>
+        AcquireUnlessRetired(permitCount) ?? throw new InvalidOperationException("This limiter was retired by its owner.");
+
+    /// <summary>
+    /// Forgets nothing and retires the limiter, but only when nothing in it counts any more (no call
+    /// running, none in the window): its owner may then drop it (<see cref="KeyedSlidingLogs"/>).
+    /// </summary>
+    internal bool TryRetire()
+    {
+        lock (_lock)
+        {
+            Expire(_time.GetUtcNow());
+            _retired = _held == 0 && _releasedAt.Count == 0;
+            return _retired;
+        }
+    }
+
+    /// <summary>As <see cref="RateLimiter.AttemptAcquire"/>; null once retired (take a fresh limiter instead).</summary>
+    internal RateLimitLease? AcquireUnlessRetired(int permitCount)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
         lock (_lock)
         {
+            if (_retired)
+            {
+                return null;
+            }
+
             var now = _time.GetUtcNow();
             Expire(now);
             _lastActivity = now;

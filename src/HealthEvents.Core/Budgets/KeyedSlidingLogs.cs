@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
+
+namespace HealthEvents.Core.Budgets;
+
+/// <summary>
+/// One <see cref="SlidingLogRateLimiter"/> per exact key (a tenant, a WABA), created on first use
+/// and forgotten once nothing in it counts. Used instead of <c>PartitionedRateLimiter</c>, whose
+/// heartbeat visits every partition ten times a second under one lock: with a WABA per partition
+/// (tens of thousands, each kept for its hour) that was about a sixth of the service's CPU
+/// (docs/benchmarks.md). Here forgetting is a sweep at most once per <c>sweepEvery</c>, on the
+/// caller's thread. A limiter is retired under its own lock and only when empty, and an acquire
+/// that meets a retired one takes a fresh one, so no counted call is ever lost.
+/// </summary>
+public sealed class KeyedSlidingLogs : IDisposable
+{
+    private readonly ConcurrentDictionary<string, SlidingLogRateLimiter> _logs = new(StringComparer.Ordinal);
+    private readonly Func<string, SlidingLogRateLimiter> _create;
+    private readonly TimeProvider _time;
+    private readonly long _sweepEveryTicks;
+    private long _nextSweepTicks;
+
+    public KeyedSlidingLogs(Func<string, SlidingLogRateLimiter> create, TimeProvider time, TimeSpan sweepEvery)
+    {
+        _create = create;
+        _time = time;
+        _sweepEveryTicks = sweepEvery.Ticks;
+        _nextSweepTicks = time.GetUtcNow().UtcTicks + _sweepEveryTicks;
+    }
+
+    /// <summary>How many keys are remembered (some calls in their window, or not swept yet).</summary>
+    public int Count => _logs.Count;
+
+    /// <summary>A permit for <paramref name="key"/> now, or a refusal naming when (see <see cref="SlidingLogRateLimiter"/>); 0 permits only asks.</summary>
+    public RateLimitLease AttemptAcquire(string key, int permitCount = 1)
+    {
+        SweepIfDue();
+        while (true)
+        {
+            var log = _logs.GetOrAdd(key, _create);
+            if (log.AcquireUnlessRetired(permitCount) is { } lease)
+            {
+                return lease;
+            }
+
+            // Retired by a sweep between our look-up and our acquire: replace it.
+            _logs.TryRemove(new KeyValuePair<string, SlidingLogRateLimiter>(key, log));
+        }
+    }
+
+    /// <summary>The key's counts; null when nothing for it is remembered (nothing counted).</summary>
+    public RateLimiterStatistics? GetStatistics(string key) => _logs.TryGetValue(key, out var log) ? log.GetStatistics() : null;
+
+    public void Dispose()
+    {
+        foreach (var log in _logs.Values)
+        {
+            log.Dispose();
+        }
+
+        _logs.Clear();
+    }
+
+    private void SweepIfDue()
+    {
+        var now = _time.GetUtcNow().UtcTicks;
+        var due = Interlocked.Read(ref _nextSweepTicks);
+        if (now < due || Interlocked.CompareExchange(ref _nextSweepTicks, now + _sweepEveryTicks, due) != due)
+        {
+            return;
+        }
+
+        foreach (var (key, log) in _logs)
+        {
+            if (log.TryRetire())
+            {
+                _logs.TryRemove(new KeyValuePair<string, SlidingLogRateLimiter>(key, log));
+                log.Dispose();
+            }
+        }
+    }
+}
