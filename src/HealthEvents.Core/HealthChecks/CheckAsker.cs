@@ -1,4 +1,5 @@
 using HealthEvents.Contracts;
+using HealthEvents.Core.Bus;
 using MassTransit;
 
 namespace HealthEvents.Core.HealthChecks;
@@ -27,9 +28,12 @@ public static class CheckAsker
     {
         ArgumentNullException.ThrowIfNull(bus);
         var client = bus.CreateRequestClient<HealthCheckRequested>(new Uri($"queue:{entryQueue}"), RequestTimeout.After(ms: (int)Math.Ceiling(timeout.TotalMilliseconds)));
+        // The request's own timeout covers the wait for an answer, not sending it (see BoundedSend).
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
         try
         {
-            var response = await client.GetResponse<HealthCheckCompleted, HealthCheckRejected>(request, cancellationToken);
+            var response = await BoundedSend.WithinAsync(() => client.GetResponse<HealthCheckCompleted, HealthCheckRejected>(request, deadline.Token), timeout, cancellationToken);
             if (response.Is(out Response<HealthCheckCompleted>? completed))
             {
                 return new CheckAnswer.Completed(completed.Message);
@@ -39,7 +43,7 @@ public static class CheckAsker
                 ? new CheckAnswer.Rejected(rejected.Message)
                 : throw new InvalidOperationException("The check was answered with a message of an unknown type.");
         }
-        catch (RequestTimeoutException)
+        catch (Exception ex) when (ex is RequestTimeoutException or TimeoutException || (ex is OperationCanceledException && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
         {
             return new CheckAnswer.NoAnswer(timeout);
         }

@@ -18,6 +18,7 @@ public static class ApiCodes
     public const string UpstreamRejected = "UpstreamRejected";
     public const string UpstreamUnavailable = "UpstreamUnavailable";
     public const string Timeout = "Timeout";
+    public const string ServiceUnavailable = "ServiceUnavailable";
 
     public static int StatusOf(string code) => code switch
     {
@@ -29,7 +30,7 @@ public static class ApiCodes
         PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ApiThrottled or MetaThrottled => StatusCodes.Status429TooManyRequests,
         UpstreamRejected => StatusCodes.Status502BadGateway,
-        UpstreamUnavailable => StatusCodes.Status503ServiceUnavailable,
+        UpstreamUnavailable or ServiceUnavailable => StatusCodes.Status503ServiceUnavailable,
         Timeout => StatusCodes.Status504GatewayTimeout,
         _ => StatusCodes.Status500InternalServerError,
     };

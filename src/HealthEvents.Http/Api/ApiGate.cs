@@ -1,15 +1,18 @@
 using HealthEvents.Core.Budgets;
 using HealthEvents.Core.Telemetry;
+using HealthEvents.Core.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace HealthEvents.Http.Api;
 
 /// <summary>
 /// In front of every <c>/v1</c> endpoint: who is calling (<see cref="ApiKeys"/>), then the per-tenant
 /// API limit (<see cref="ApiRequestBudget"/>). A tenant's requests count against its own budget
-/// whatever they ask for; the admin's against the customer space named in the query.
+/// whatever they ask for; the admin's against the customer space named in the query. An endpoint
+/// that fails (the broker or the store away) answers <c>ServiceUnavailable</c> in the envelope.
 /// </summary>
-public sealed class ApiGate(ApiKeys keys, ApiRequestBudget budget, HealthEventsMetrics metrics) : IEndpointFilter
+public sealed class ApiGate(ApiKeys keys, ApiRequestBudget budget, HealthEventsMetrics metrics, ILogger<ApiGate> logger) : IEndpointFilter
 {
     /// <summary>The bucket of admin requests that name no customer space.</summary>
     private const string AdminBucket = "(admin)";
@@ -33,6 +36,15 @@ public sealed class ApiGate(ApiKeys keys, ApiRequestBudget budget, HealthEventsM
             return ApiAnswers.Error(http, ApiCodes.ApiThrottled, $"Too many API requests for '{tenant}': the limit is per customer space per second.", retryAfter);
         }
 
-        return await next(context);
+        try
+        {
+            return await next(context);
+        }
+        catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            // The type and a scrubbed one-line message: a driver's text can name an address, never a key.
+            logger.LogError("{Method} {Path} failed: {Error}: {Message}", http.Request.Method, http.Request.Path.Value, ex.GetType().Name, LogSafe.Text(ex.Message));
+            return ApiAnswers.Error(http, ApiCodes.ServiceUnavailable, "The service could not reach its broker or store; try again shortly.", TimeSpan.FromSeconds(5));
+        }
     }
 }

@@ -59,12 +59,16 @@ public static class CheckEndpoints
             }
         }
 
+        // A broker that is away must not hold the caller: past AnswerTimeout this is ServiceUnavailable (ApiGate).
+        var timeout = options.Value.AnswerTimeout;
+        using var sending = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        sending.CancelAfter(timeout);
         var entry = await bus.GetSendEndpoint(new Uri($"queue:{busOptions.Value.QueueName}"));
         var queued = new List<QueuedCheck>(checks.Count);
         foreach (var check in checks)
         {
             var id = NewId.NextGuid();
-            await entry.Send(check, c => c.MessageId = id, http.RequestAborted);
+            await BoundedSend.WithinAsync(() => entry.Send(check, c => c.MessageId = id, sending.Token), timeout, http.RequestAborted);
             queued.Add(new QueuedCheck(id, check.CustSpaceId, check.NodeType, check.WabaId));
         }
 

@@ -45,7 +45,7 @@ public static class MetaWebhookEndpoints
 
     public static async Task<IResult> ReceiveAsync(
         HttpContext http, HttpSecrets secrets, IOptions<MetaWebhookOptions> options, ITenantRegistry tenants, IBus bus,
-        IOptions<BusOptions> busOptions, IMemoryCache seen, HealthEventsMetrics metrics, TimeProvider time, ILoggerFactory loggers)
+        IOptions<BusOptions> busOptions, IOptions<HttpApiOptions> httpOptions, IMemoryCache seen, HealthEventsMetrics metrics, TimeProvider time, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(secrets);
@@ -95,19 +95,33 @@ public static class MetaWebhookEndpoints
             return Results.Json(new DeliveryReceipt([], new Dictionary<string, int>(), Duplicate: false), ApiJson.Options);
         }
 
-        var entry = await bus.GetSendEndpoint(new Uri($"queue:{busOptions.Value.QueueName}"));
         var rechecks = new List<Guid>();
-        for (var i = 0; i < changes.Count; i++)
+        try
         {
-            if (changes[i].Recheck is { } recheck)
+            // Bounded: with the broker away Meta gets a 503 soon and delivers again later.
+            using var sending = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+            sending.CancelAfter(httpOptions.Value.AnswerTimeout);
+            var entry = await bus.GetSendEndpoint(new Uri($"queue:{busOptions.Value.QueueName}"));
+            for (var i = 0; i < changes.Count; i++)
             {
-                // The same delivery gives the same ids, so a re-check queued twice is one request twice.
-                var id = DeliveryCheckId(delivery, i);
-                await entry.Send(recheck, c => c.MessageId = id, http.RequestAborted);
-                rechecks.Add(id);
+                if (changes[i].Recheck is { } recheck)
+                {
+                    // The same delivery gives the same ids, so a re-check queued twice is one request twice.
+                    var id = DeliveryCheckId(delivery, i);
+                    await BoundedSend.WithinAsync(() => entry.Send(recheck, c => c.MessageId = id, sending.Token), httpOptions.Value.AnswerTimeout, http.RequestAborted);
+                    rechecks.Add(id);
+                }
             }
+        }
+        catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            logger.LogError("Meta webhook: re-checks could not be queued ({Error}); Meta will deliver again", ex.GetType().Name);
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
 
-            metrics.WebhookChange(changes[i].Field, changes[i].Handling);
+        foreach (var change in changes)
+        {
+            metrics.WebhookChange(change.Field, change.Handling);
         }
 
         seen.Set(CacheKey(delivery), true, options.Value.DuplicateWindow);

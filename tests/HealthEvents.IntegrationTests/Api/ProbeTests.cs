@@ -17,7 +17,7 @@ public class ProbeTests
     [Fact]
     public async Task Readiness_follows_the_broker_going_away_and_coming_back_while_liveness_stays_up()
     {
-        await using var h = await ServiceHarness.StartAsync(TestScenarios.TwoTenants(), ApiClient.Settings());
+        await using var h = await ServiceHarness.StartAsync(TestScenarios.TwoTenants(), new Dictionary<string, string?>(ApiClient.Settings()) { ["Http:AnswerTimeout"] = "00:00:03" });
         using var api = new ApiClient(h.HttpAddress);
         var ready = await Eventually.ReturnsAsync(() => ProbeAsync(api, "/healthz/ready"), p => p.Status == HttpStatusCode.OK, Deadline, "ready at start");
         Assert.Contains("store", ready.Checks);
@@ -29,6 +29,21 @@ public class ProbeTests
         {
             await Eventually.ReturnsAsync(() => ProbeAsync(api, "/healthz/ready"), p => p.Status == HttpStatusCode.ServiceUnavailable, Deadline, "unready without the broker");
             Assert.Equal(HttpStatusCode.OK, (await ProbeAsync(api, "/healthz/live")).Status);
+
+            // Callers get an answer in the envelope, not a hang or a bare 500.
+            var query = await api.GetAsync($"/v1/health-status?CustSpaceId=alpha&NodeType=waba&WabaId={TestScenarios.AlphaWaba}");
+            var post = await api.PostAsync("/v1/checks", $$"""{"CustSpaceId":"alpha","NodeType":"waba","WabaId":"{{TestScenarios.AlphaWaba}}"}""");
+            foreach (var reply in new[] { query, post })
+            {
+                Assert.True(reply.Status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout, $"{reply.Status} {reply.Body}");
+                Assert.True(reply.Code is "ServiceUnavailable" or "Timeout", reply.Body);
+            }
+
+            // Meta is told to deliver again later.
+            var delivery = $$$"""{"object":"whatsapp_business_account","entry":[{"id":"{{{TestScenarios.AlphaWaba}}}","changes":[{"field":"account_update","value":{}}]}]}""";
+            using var webhook = new HttpRequestMessage(HttpMethod.Post, "/webhooks/meta") { Content = new StringContent(delivery) };
+            webhook.Headers.Add("X-Hub-Signature-256", HealthEvents.Http.Webhooks.WebhookSignature.Sign(System.Text.Encoding.UTF8.GetBytes(delivery), System.Text.Encoding.UTF8.GetBytes(ApiClient.AppSecret)));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await api.Http.SendAsync(webhook, TestContext.Current.CancellationToken)).StatusCode);
         }
         finally
         {
