@@ -52,6 +52,7 @@ public static class HealthEventsWeb
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = null);
         services.AddTransient<IStartupFilter, EndpointsStartupFilter>();
+        services.AddHostedService<HttpStartupReport>();
         builder.AddHealthEventsTelemetry();
 
         if (builder.Configuration[$"{HttpApiOptions.SectionName}:{nameof(HttpApiOptions.Urls)}"] is { Length: > 0 } urls)

@@ -43,7 +43,8 @@ public class ApiAccessTests
         var all = await api.GetAsync("/v1/tenants", ApiClient.AdminKey);
         Assert.Equal("alpha,beta", string.Join(",", all.Data.GetProperty("Tenants").EnumerateArray().Select(t => t.GetProperty("CustSpaceId").GetString())));
 
-        // Keys never reach the logs.
+        // The start-up line says what is served, and keys never reach the logs.
+        Assert.Contains(h.Logs.Lines, l => l.Contains("HTTP side on http://127.0.0.1:0: API keys for 2 of 2 tenants and an admin key", StringComparison.Ordinal));
         Assert.DoesNotContain(h.Logs.Lines, l => l.Contains(ApiClient.AlphaKey, StringComparison.Ordinal) || l.Contains(ApiClient.AdminKey, StringComparison.Ordinal));
     }
 
