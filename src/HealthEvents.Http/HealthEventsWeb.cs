@@ -1,3 +1,4 @@
+using HealthEvents.Contracts;
 using HealthEvents.Core.Budgets;
 using HealthEvents.Core.Hosting;
 using HealthEvents.Http.Api;
@@ -72,13 +73,34 @@ public static class HealthEventsWeb
     public static void MapHealthEvents(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var api = app.MapGroup("/v1").AddEndpointFilter<ApiGate>();
-        api.MapGet("/health-status", HealthStatusEndpoints.GetAsync)
-            .WithSummary("A node's messaging health now (add Action=GetWhatsappHealthStatus for Alibaba's response shape).");
-        api.MapPost("/checks", CheckEndpoints.PostAsync).WithSummary("Queue one check or many; returns their ids.");
-        api.MapGet("/events", EventEndpoints.GetAsync).WithSummary("A customer space's recent HealthStatusChanged events, paged.");
-        api.MapGet("/tenants", TenantEndpoints.GetTenants).WithSummary("The customer spaces this key reaches, with their budget use.");
-        api.MapGet("/nodes", TenantEndpoints.GetNodesAsync).WithSummary("A customer space's known nodes and their latest health.");
+        var api = app.MapGroup("/v1").AddEndpointFilter<ApiGate>()
+            .WithDescription("Present a key in X-Api-Key (or Authorization: Bearer). Every answer is Alibaba's envelope; errors carry a Code (see the README).");
+
+        // What any /v1 endpoint may answer besides its own data (ApiGate, CheckAccess).
+        static RouteHandlerBuilder Api(RouteHandlerBuilder endpoint) => endpoint
+            .Produces<ApiEnvelope<object>>(StatusCodes.Status400BadRequest)
+            .Produces<ApiEnvelope<object>>(StatusCodes.Status401Unauthorized)
+            .Produces<ApiEnvelope<object>>(StatusCodes.Status403Forbidden)
+            .Produces<ApiEnvelope<object>>(StatusCodes.Status429TooManyRequests)
+            .Produces<ApiEnvelope<object>>(StatusCodes.Status503ServiceUnavailable);
+
+        Api(api.MapGet("/health-status", HealthStatusEndpoints.GetAsync))
+            .WithSummary("A node's messaging health now (add Action=GetWhatsappHealthStatus for Alibaba's response shape).")
+            .Produces<ApiEnvelope<HealthCheckCompleted>>()
+            .Produces<ApiEnvelope<AlibabaHealthData>>()
+            .Produces<ApiEnvelope<object>>(StatusCodes.Status404NotFound)
+            .Produces<ApiEnvelope<object>>(StatusCodes.Status502BadGateway)
+            .Produces<ApiEnvelope<object>>(StatusCodes.Status504GatewayTimeout);
+        Api(api.MapPost("/checks", CheckEndpoints.PostAsync)).WithSummary("Queue one check or many; returns their ids.")
+            .Accepts<HealthCheckRequested[]>("application/json")
+            .Produces<ApiEnvelope<CheckEndpoints.QueuedChecks>>(StatusCodes.Status202Accepted)
+            .Produces<ApiEnvelope<object>>(StatusCodes.Status413PayloadTooLarge);
+        Api(api.MapGet("/events", EventEndpoints.GetAsync)).WithSummary("A customer space's recent HealthStatusChanged events, paged.")
+            .Produces<ApiEnvelope<EventEndpoints.EventPage>>();
+        Api(api.MapGet("/tenants", TenantEndpoints.GetTenants)).WithSummary("The customer spaces this key reaches, with their budget use.")
+            .Produces<ApiEnvelope<TenantEndpoints.TenantList>>();
+        Api(api.MapGet("/nodes", TenantEndpoints.GetNodesAsync)).WithSummary("A customer space's known nodes and their latest health.")
+            .Produces<ApiEnvelope<TenantEndpoints.NodeList>>();
 
         app.MapGet("/webhooks/meta", MetaWebhookEndpoints.Handshake).ExcludeFromDescription();
         app.MapPost("/webhooks/meta", MetaWebhookEndpoints.ReceiveAsync).ExcludeFromDescription();

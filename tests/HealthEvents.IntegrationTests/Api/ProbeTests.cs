@@ -90,8 +90,17 @@ public class ProbeTests
         var paths = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("paths");
         foreach (var path in new[] { "/v1/health-status", "/v1/checks", "/v1/events", "/v1/tenants", "/v1/nodes" })
         {
-            Assert.True(paths.TryGetProperty(path, out _), $"{path} is in the OpenAPI document");
+            Assert.True(paths.TryGetProperty(path, out var item), $"{path} is in the OpenAPI document");
+            var responses = item.EnumerateObject().First().Value.GetProperty("responses");
+            foreach (var status in new[] { "401", "403", "429", "503" })
+            {
+                Assert.True(responses.TryGetProperty(status, out _), $"{path} documents {status}");
+            }
         }
+
+        var query = paths.GetProperty("/v1/health-status").GetProperty("get").GetProperty("responses");
+        Assert.True(query.TryGetProperty("504", out _), "the query documents its Timeout");
+        Assert.Contains("ApiEnvelope", query.GetProperty("200").GetProperty("content").GetProperty("application/json").ToString(), StringComparison.Ordinal);
     }
 
     private sealed record Probe(HttpStatusCode Status, JsonElement Json)
