@@ -1,6 +1,7 @@
 using System.CommandLine;
 using HealthEvents.Core.Hosting;
 using HealthEvents.Domain.Tenants;
+using HealthEvents.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,9 +16,12 @@ public static class TenantsCommand
         var validate = new Command("validate", "Load the configuration and report every problem, as the service's start-up does (exit code 2 when there is one).");
         validate.SetAction(async (parse, cancellationToken) =>
         {
-            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            // Composed as the binary composes it (HTTP side included), on the tool's configuration only.
+            var builder = HealthEventsWeb.CreateBuilder([]);
+            builder.Configuration.Sources.Clear();
             builder.Configuration.AddConfiguration(CliConfiguration.Load(parse.GetValue(config)));
             builder.AddHealthEvents();
+            builder.AddHealthEventsHttp();
             return await StartupErrors.ReportAsync(async () =>
             {
                 using var host = builder.Build();

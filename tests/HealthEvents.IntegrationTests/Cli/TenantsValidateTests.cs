@@ -14,8 +14,14 @@ public class TenantsValidateTests
         {
             ["Tenants__Spaces__cs-alpha__AccessTokenVariable"] = "HEALTHEVENTS_TEST_NO_SUCH_VARIABLE",
             ["Tenants__Spaces__cs-alpha__WabaIds__0"] = "12a",
+            ["Tenants__Spaces__cs-alpha__ApiKeyFile"] = "/nonexistent/healthevents-api-key",
+            ["Http__RequestsPerSecond"] = "0",
+            ["Webhooks__Meta__AppSecretVariable"] = "HEALTHEVENTS_TEST_NO_SUCH_SECRET",
         });
         Assert.Equal(2, bad);
+        Assert.Contains("Tenants:Spaces:cs-alpha:ApiKeyFile", badOutput, StringComparison.Ordinal);
+        Assert.Contains("RequestsPerSecond", badOutput, StringComparison.Ordinal);
+        Assert.Contains("Webhooks:Meta:AppSecretVariable", badOutput, StringComparison.Ordinal);
         Assert.Contains("Tenants:Spaces:cs-alpha:AccessTokenVariable", badOutput, StringComparison.Ordinal);
         Assert.Contains("'12a' is not a Graph id", badOutput, StringComparison.Ordinal);
 
