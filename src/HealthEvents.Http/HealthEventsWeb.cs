@@ -54,6 +54,7 @@ public static class HealthEventsWeb
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = null);
         services.AddTransient<IStartupFilter, EndpointsStartupFilter>();
         services.AddHostedService<HttpStartupReport>();
+        services.AddSingleton<IBrokerWaitProbes, BrokerWaitProbes>();
         builder.AddHealthEventsTelemetry();
 
         if (builder.Configuration[$"{HttpApiOptions.SectionName}:{nameof(HttpApiOptions.Urls)}"] is { Length: > 0 } urls)

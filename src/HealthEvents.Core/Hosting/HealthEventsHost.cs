@@ -30,7 +30,8 @@ public static class HealthEventsHost
     /// <summary>
     /// Runs the service until it is stopped. On RabbitMQ it first waits for the broker (one line per
     /// attempt, see <see cref="BrokerConnector"/>) before anything starts, so SIGTERM or Ctrl+C during
-    /// that wait is a clean exit rather than a failed start.
+    /// that wait is a clean exit rather than a failed start. Meanwhile an <see cref="IBrokerWaitProbes"/>
+    /// (the HTTP side's) answers the health probes: live, not ready.
     /// </summary>
     public static async Task RunServiceAsync(this IHost host)
     {
@@ -40,13 +41,17 @@ public static class HealthEventsHost
             using var stop = new CancellationTokenSource();
             using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-            try
+            var probes = host.Services.GetService<IBrokerWaitProbes>();
+            await using (probes is null ? null : await probes.StartAsync(stop.Token))
             {
-                await (await broker.ConnectAsync("healthevents-startup", stop.Token)).DisposeAsync();
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
+                try
+                {
+                    await (await broker.ConnectAsync("healthevents-startup", stop.Token)).DisposeAsync();
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
             }
 
             void Stop(PosixSignalContext signal)
@@ -68,4 +73,11 @@ public static class HealthEventsHost
         ArgumentNullException.ThrowIfNull(host);
         host.Services.GetService<IStartupValidator>()?.Validate();
     }
+}
+
+/// <summary>Answers health probes while the service waits for its broker at start-up (stopped before the service starts).</summary>
+public interface IBrokerWaitProbes
+{
+    /// <summary>Starts answering; disposing stops it and frees its port for the service.</summary>
+    Task<IAsyncDisposable?> StartAsync(CancellationToken cancellationToken);
 }
