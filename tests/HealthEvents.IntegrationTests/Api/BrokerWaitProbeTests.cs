@@ -16,15 +16,7 @@ public class BrokerWaitProbeTests
     {
         var port = FreePort();
         var directory = Directory.CreateTempSubdirectory("healthevents-wait-").FullName;
-        using var service = ServiceProcess.Start(new Dictionary<string, string?>
-        {
-            ["Bus:Transport"] = "RabbitMq",
-            ["Bus:RabbitMqUri"] = "amqp://guest:guest@127.0.0.1:1/",
-            ["Http:Urls"] = $"http://127.0.0.1:{port}",
-            ["Storage:SqlitePath"] = Path.Combine(directory, "store.db"),
-            ["Tenants:Spaces:cs-alpha:AccessToken"] = "wait-test-token",
-            ["Tenants:Spaces:cs-alpha:WabaIds:0"] = "102290129340398",
-        }, directory);
+        using var service = ServiceProcess.Start(Settings("amqp://guest:guest@127.0.0.1:1/", port, directory), directory);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
 
         var live = await Eventually.ReturnsAsync(() => StatusAsync(http, "/healthz/live"), s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the probes to answer during the broker wait");
@@ -46,15 +38,7 @@ public class BrokerWaitProbeTests
         var vhost = "he-test-wait-" + Guid.NewGuid().ToString("N")[..12];
         var port = FreePort();
         var directory = Directory.CreateTempSubdirectory("healthevents-wait-").FullName;
-        using var service = ServiceProcess.Start(new Dictionary<string, string?>
-        {
-            ["Bus:Transport"] = "RabbitMq",
-            ["Bus:RabbitMqUri"] = new UriBuilder(root) { Path = "/" + vhost }.Uri.ToString(),
-            ["Http:Urls"] = $"http://127.0.0.1:{port}",
-            ["Storage:SqlitePath"] = Path.Combine(directory, "store.db"),
-            ["Tenants:Spaces:cs-alpha:AccessToken"] = "wait-test-token",
-            ["Tenants:Spaces:cs-alpha:WabaIds:0"] = "102290129340398",
-        }, directory);
+        using var service = ServiceProcess.Start(Settings(new UriBuilder(root) { Path = "/" + vhost }.Uri.ToString(), port, directory), directory);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
         try
         {
@@ -75,6 +59,17 @@ public class BrokerWaitProbeTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    /// <summary>The service on RabbitMQ at <paramref name="broker"/>, its HTTP side on <paramref name="port"/>.</summary>
+    private static Dictionary<string, string?> Settings(string broker, int port, string directory) => new()
+    {
+        ["Bus:Transport"] = "RabbitMq",
+        ["Bus:RabbitMqUri"] = broker,
+        ["Http:Urls"] = $"http://127.0.0.1:{port}",
+        ["Storage:SqlitePath"] = Path.Combine(directory, "store.db"),
+        ["Tenants:Spaces:cs-alpha:AccessToken"] = "wait-test-token",
+        ["Tenants:Spaces:cs-alpha:WabaIds:0"] = "102290129340398",
+    };
 
     private static async Task<HttpStatusCode> StatusAsync(HttpClient http, string path)
     {
