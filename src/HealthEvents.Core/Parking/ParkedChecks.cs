@@ -12,11 +12,24 @@ public sealed class ParkedChecks(TimeProvider time)
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<Guid, (string Tenant, DateTimeOffset Due)> _parked = new();
 
-    public void Parked(Guid messageId, string custSpaceId, DateTimeOffset until) => _parked[messageId] = (custSpaceId, until);
+    /// <summary>Past this many entries, parking also forgets the overdue ones (no dashboard may be asking).</summary>
+    private const int SweepAbove = 10_000;
+
+    public void Parked(Guid messageId, string custSpaceId, DateTimeOffset until)
+    {
+        _parked[messageId] = (custSpaceId, until);
+        if (_parked.Count > SweepAbove)
+        {
+            Sweep(countFor: null);
+        }
+    }
 
     public void Returned(Guid messageId) => _parked.TryRemove(messageId, out _);
 
-    public int CountFor(string custSpaceId)
+    public int CountFor(string custSpaceId) => Sweep(custSpaceId);
+
+    /// <summary>Forgets the overdue entries; counts the live ones of <paramref name="countFor"/>.</summary>
+    private int Sweep(string? countFor)
     {
         var now = time.GetUtcNow();
         var count = 0;
@@ -26,7 +39,7 @@ public sealed class ParkedChecks(TimeProvider time)
             {
                 _parked.TryRemove(id, out _);
             }
-            else if (tenant == custSpaceId)
+            else if (tenant == countFor)
             {
                 count++;
             }
