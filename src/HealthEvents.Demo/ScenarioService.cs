@@ -73,8 +73,7 @@ public static class ScenarioService
             logging(builder.Logging);
         }
 
-        builder.AddHealthEvents(addMassTransit);
-        builder.AddHealthEventsHttp();
+        builder.AddHealthEventsService(addMassTransit);
         return builder;
     }
 }

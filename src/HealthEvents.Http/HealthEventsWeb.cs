@@ -34,10 +34,20 @@ public static class HealthEventsWeb
         WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
     /// <summary>
-    /// The HTTP side. Call after every configuration source is added: <c>Http:Urls</c> decides
-    /// whether anything listens.
+    /// The whole service: the check pipeline and the bus (<see cref="HealthEventsHost.AddHealthEvents"/>,
+    /// <paramref name="addMassTransit"/> as there), then the HTTP side. Call after every configuration
+    /// source is added: <c>Http:Urls</c> decides whether anything listens.
     /// </summary>
-    public static WebApplicationBuilder AddHealthEventsHttp(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddHealthEventsService(
+        this WebApplicationBuilder builder,
+        Action<IServiceCollection, Action<MassTransit.IBusRegistrationConfigurator>>? addMassTransit = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddHealthEvents(addMassTransit);
+        return builder.AddHealthEventsHttp();
+    }
+
+    private static WebApplicationBuilder AddHealthEventsHttp(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;

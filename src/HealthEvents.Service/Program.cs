@@ -10,8 +10,7 @@ return await StartupErrors.ReportAsync(async () =>
 {
     var builder = HealthEventsWeb.CreateBuilder(args);
     builder.AddHealthEventsLogging();
-    builder.AddHealthEvents();
-    builder.AddHealthEventsHttp();
+    builder.AddHealthEventsService();
 
     using var host = builder.Build();
     host.ValidateConfiguration();

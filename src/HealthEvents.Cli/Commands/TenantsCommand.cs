@@ -20,8 +20,7 @@ public static class TenantsCommand
             var builder = HealthEventsWeb.CreateBuilder([]);
             builder.Configuration.Sources.Clear();
             builder.Configuration.AddConfiguration(CliConfiguration.Load(parse.GetValue(config)));
-            builder.AddHealthEvents();
-            builder.AddHealthEventsHttp();
+            builder.AddHealthEventsService();
             return await StartupErrors.ReportAsync(async () =>
             {
                 using var host = builder.Build();

@@ -26,11 +26,6 @@ public static class CheckEndpoints
         ArgumentNullException.ThrowIfNull(http);
         var max = options.Value.MaxChecksPerPost;
         var limit = max * (Core.HealthChecks.RequestValidator.MaxMessageBytes / 4);
-        if (http.Request.ContentLength > limit)
-        {
-            return ApiAnswers.Error(http, ApiCodes.PayloadTooLarge, $"The body may be at most {limit} bytes.");
-        }
-
         var body = await RequestBodies.ReadAtMostAsync(http.Request, limit);
         if (body is null)
         {

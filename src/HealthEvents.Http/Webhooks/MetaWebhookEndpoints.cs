@@ -56,7 +56,7 @@ public static class MetaWebhookEndpoints
         }
 
         var max = options.Value.MaxBodyBytes;
-        var body = http.Request.ContentLength > max ? null : await RequestBodies.ReadAtMostAsync(http.Request, max);
+        var body = await RequestBodies.ReadAtMostAsync(http.Request, max);
         if (body is null)
         {
             logger.LogWarning("Meta webhook refused: the body is over {MaxBodyBytes} bytes", max);

@@ -46,8 +46,7 @@ public partial class ComposeTests
         var builder = HealthEventsWeb.CreateBuilder([]);
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(environment);
-        builder.AddHealthEvents();
-        builder.AddHealthEventsHttp();
+        builder.AddHealthEventsService();
         using var host = builder.Build();
         host.ValidateConfiguration();
 
