@@ -20,15 +20,28 @@ internal static class Scenarios
     {
         var tenants = args.Int("--tenants", 1_000);
         var each = args.Int("--checks", 20);
+        var warmUp = args.Int("--warm-up", 5);
         var total = tenants * each;
-        await using var world = await BenchWorld.CreateAsync(args.Broker, BenchTenants.Create(tenants, each, args.Latency("0-0")));
+        await using var world = await BenchWorld.CreateAsync(args.Broker, BenchTenants.Create(tenants, each + warmUp, args.Latency("0-0")));
+        // Everything measured is warm: each floor runs once unmeasured, and the service answers
+        // --warm-up checks per tenant (nodes of their own) before the measured backlog, so the
+        // figures are the steady state, not the JIT's first minute.
+        await Floors.RawClientAsync(world.Vhost, tenants * warmUp);
         var raw = await Floors.RawClientAsync(world.Vhost, total);
+        await Floors.BareMassTransitAsync(world.Vhost, tenants * warmUp);
+        var bareCpuBefore = CpuReading.Take([]);
         var bare = await Floors.BareMassTransitAsync(world.Vhost, total);
+        var bareCpu = CpuReading.PerFloorMessage(bareCpuBefore, CpuReading.Take([]), total);
         await world.ListenAsync();
         var instance = await world.StartInstanceAsync(world.ServiceSettings(Unbounded()));
         world.SendToShards = args.Text("--entry", "publish") == "shards";
+        await world.PublishAsync(BenchTenants.Backlog(tenants, each, warmUp));
+        await world.WaitForAsync(tenants * warmUp, TimeSpan.FromMinutes(5));
+        world.Latencies.Reset();
+        var cpuBefore = CpuReading.Take(world.Instances);
         await world.PublishAsync(BenchTenants.Backlog(tenants, 0, each));
         var ok = await world.WaitForAsync(total, TimeSpan.FromMinutes(10));
+        var cpuAfter = CpuReading.Take(world.Instances);
         var service = world.Latencies.Done / world.Latencies.Span.TotalSeconds;
         Console.WriteLine(Row.Header);
         Console.WriteLine(Row.Of("unconstrained", $"{tenants} tenants x {each}, limits not binding, Graph {args.Text("--latency-ms", "0-0")} ms, {(world.SendToShards ? "sent to the shard exchange" : "published")}",
@@ -36,6 +49,8 @@ internal static class Scenarios
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"floors, same run, {total} messages: raw RabbitMQ.Client {raw:0} msg/s, bare MassTransit {bare:0} msg/s; service {service:0} checks/s = {service / bare:P0} of bare MassTransit, {service / raw:P0} of raw"));
+        Console.WriteLine(CpuReading.PerCheck(cpuBefore, cpuAfter, world.Latencies.Done));
+        Console.WriteLine("bare MassTransit's " + bareCpu);
         return ok ? 0 : 1;
     }
 
@@ -61,6 +76,7 @@ internal static class Scenarios
         await world.WaitForAsync(tenants, TimeSpan.FromMinutes(2));
         world.Latencies.Reset();
         var warmUpCalls = world.Simulator.State.Calls.Count;
+        var cpuBefore = CpuReading.Take(world.Instances);
 
         var publishing = world.PublishAsync(BenchTenants.Backlog(tenants, 0, each));
         string failOverNote = "";
@@ -79,6 +95,7 @@ internal static class Scenarios
 
         await publishing;
         var ok = await world.WaitForAsync(total, TimeSpan.FromMinutes(5));
+        var cpuAfter = CpuReading.Take(world.Instances);
         var throughput = world.Latencies.Done / world.Latencies.Span.TotalSeconds;
         var peak = world.Instances.Where(i => !i.Process.HasExited).Select(i => i.PeakRssBytes).DefaultIfEmpty(0).Max();
         Console.WriteLine(Row.Header);
@@ -87,6 +104,7 @@ internal static class Scenarios
         var spans = world.Simulator.State.Calls.Skip(warmUpCalls).GroupBy(c => c.TokenName).Select(g => (g.Max(c => c.At) - g.Min(c => c.At)).TotalSeconds).ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"throughput {throughput:0} checks/s = {throughput / (tenants * Rps):P1} of the possible {tenants * Rps}/s; a tenant's first to last call: avg {spans.Average():0.0} s, max {spans.Max():0.0} s (at exactly {Rps}/s: {(each) / (double)Rps:0.0} s)"));
+        Console.WriteLine(CpuReading.PerCheck(cpuBefore, cpuAfter, world.Latencies.Done));
         return ok ? 0 : 1;
     }
 
