@@ -33,12 +33,16 @@ public static class BusRegistration
         if (transport == BusTransport.RabbitMq)
         {
             builder.Services.AddSingleton<BrokerConnector>();
+            // Which shards this process is the active consumer of, learnt from their endpoints.
+            builder.Services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<ShardOwnership>());
             // Registered before MassTransit's own hosted service: the topology exists before the bus starts.
             builder.Services.AddHostedService<RabbitMqCheckTopology>();
         }
 
         builder.Services.AddOptions<UsageTelemetryOptions>().Configure<IOptions<BusOptions>>((telemetry, bus) => telemetry.Enabled = bus.Value.UsageTelemetry);
         builder.Services.AddSingleton<ShardTakeover>();
+        builder.Services.AddSingleton<ShardOwnership>();
+        builder.Services.AddSingleton(sp => CheckQueues.From(sp.GetRequiredService<IOptions<BusOptions>>().Value));
         (addMassTransit ?? ((services, configure) => services.AddMassTransit(configure)))(builder.Services, x => ConfigureBus(x, transport));
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(o =>
         {
@@ -78,7 +82,7 @@ public static class BusRegistration
                 {
                     var bus = context.GetRequiredService<IOptions<BusOptions>>().Value;
                     BrokerAddress.Host(cfg, bus.RabbitMqUri);
-                    var queues = CheckQueues.From(bus);
+                    var queues = context.GetRequiredService<CheckQueues>();
                     var names = new ShardQueueNames(queues);
                     cfg.SendTopology.ErrorQueueNameFormatter = names;
                     cfg.SendTopology.DeadLetterQueueNameFormatter = names;

@@ -30,6 +30,7 @@ public sealed class CheckQueues
         ArgumentOutOfRangeException.ThrowIfGreaterThan(shards, MaxShards);
         EntryQueue = entryQueue;
         Shards = [.. Enumerable.Range(0, shards).Select(Shard)];
+        HashExchangeAddress = new Uri($"exchange:{HashExchange}?type=x-consistent-hash&durable=true");
     }
 
     public static CheckQueues From(BusOptions options)
@@ -45,7 +46,7 @@ public sealed class CheckQueues
     public IReadOnlyList<string> Shards { get; }
 
     /// <summary>Where the router forwards: the hash exchange, declared by <see cref="RabbitMqCheckTopology"/>.</summary>
-    public Uri HashExchangeAddress => new($"exchange:{HashExchange}?type=x-consistent-hash&durable=true");
+    public Uri HashExchangeAddress { get; }
 
     public string Shard(int index) => string.Create(CultureInfo.InvariantCulture, $"{EntryQueue}.shard-{index:00}");
 

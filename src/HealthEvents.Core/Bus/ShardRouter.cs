@@ -1,26 +1,40 @@
 using HealthEvents.Contracts;
+using HealthEvents.Core.HealthChecks;
 using HealthEvents.Core.Parking;
+using HealthEvents.Core.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace HealthEvents.Core.Bus;
 
 /// <summary>
-/// Consumes the entry queue (what senders publish or send to) and forwards each check, unchanged,
-/// into the consistent-hash exchange with its <c>CustSpaceId</c> as routing key, so every check of a
-/// tenant lands in the same shard queue. The original is acknowledged only after the broker
-/// confirmed the copy. Stateless: every instance routes. The check keeps when it was first asked.
+/// Consumes the entry queue (what senders publish or send to). A check whose tenant's shard this
+/// process owns right now (<see cref="ShardOwnership"/>) runs here at once, as that shard's owner:
+/// with one instance, that is every tenant seen before, and the check skips a trip through the
+/// broker. Any other check is forwarded, unchanged, into the consistent-hash exchange with its
+/// <c>CustSpaceId</c> as routing key, so every check of a tenant lands in the same shard queue; the
+/// original is acknowledged only after the broker confirmed the copy. Every instance routes. The
+/// check keeps when it was first asked.
 /// </summary>
-public sealed class ShardRouter(IOptions<BusOptions> bus, TimeProvider time) : IConsumer<HealthCheckRequested>
+public sealed class ShardRouter(
+    CheckQueues queues, ShardOwnership ownership, HealthCheckRequestedConsumer checks, HealthEventsMetrics metrics, TimeProvider time)
+    : IConsumer<HealthCheckRequested>
 {
-    private readonly Uri _hashExchange = CheckQueues.From(bus.Value).HashExchangeAddress;
-
     public Task Consume(ConsumeContext<HealthCheckRequested> context)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        var custSpaceId = context.Message.CustSpaceId;
+        if (ownership.TryOwnedShardOf(custSpaceId, out var shard))
+        {
+            metrics.Routed(custSpaceId, local: true);
+            return checks.RunAsync(context, shard);
+        }
+
+        metrics.Routed(custSpaceId, local: false);
         var askedAt = ParkingHeaders.AskedAtOf(context, time.GetUtcNow());
         // Invalid checks are routed too (to any shard): the check consumer rejects them with a reason.
-        var routingKey = context.Message.CustSpaceId ?? "";
-        return context.Forward(_hashExchange, Pipe.Execute<SendContext<HealthCheckRequested>>(send =>
+        var routingKey = custSpaceId ?? "";
+        return context.Forward(queues.HashExchangeAddress, Pipe.Execute<SendContext<HealthCheckRequested>>(send =>
         {
             send.SetRoutingKey(routingKey);
             ParkingHeaders.Write(send.Headers, ParkingHeaders.AskedAt, askedAt);

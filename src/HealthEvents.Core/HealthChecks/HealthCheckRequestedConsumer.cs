@@ -25,8 +25,21 @@ public sealed class HealthCheckRequestedConsumer(
     TimeProvider time,
     ILogger<HealthCheckRequestedConsumer> logger) : IConsumer<HealthCheckRequested>
 {
-    public async Task Consume(ConsumeContext<HealthCheckRequested> context)
+    public Task Consume(ConsumeContext<HealthCheckRequested> context)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        return RunAsync(context, context.ReceiveContext.InputAddress);
+    }
+
+    /// <summary>
+    /// Runs the check as the owner of <paramref name="queue"/>, the queue its tenant's checks belong
+    /// to (where it is parked back to): the queue it was delivered on, or the shard the router found
+    /// this process owns (<see cref="ShardOwnership"/>).
+    /// </summary>
+    public async Task RunAsync(ConsumeContext<HealthCheckRequested> context, Uri queue)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(queue);
         var request = context.Message;
         HealthEventsMetrics.TagSpan(request.CustSpaceId);
         using var scope = logger.BeginScope(new Dictionary<string, object?>
@@ -43,7 +56,7 @@ public sealed class HealthCheckRequestedConsumer(
         await publishFlow.WaitUntilOpenAsync(context.CancellationToken);
         var now = time.GetUtcNow();
         var askedAt = ParkingHeaders.AskedAtOf(context, now);
-        takeover.Observe(context.ReceiveContext.InputAddress, request.CustSpaceId);
+        takeover.Observe(queue, request.CustSpaceId);
         var parkedSince = ParkingHeaders.Read(context.Headers, ParkingHeaders.ParkedSince);
         var messageId = context.MessageId ?? NewId.NextGuid();
         parkedChecks.Returned(messageId);
@@ -54,7 +67,7 @@ public sealed class HealthCheckRequestedConsumer(
         {
             case CheckOutcome.Parked parked:
                 logger.LogDebug("Check parked until {Until} ({Reason})", parked.Until, parked.Reason);
-                await parking.ParkAsync(context, new ParkingTicket(parked.Until, parked.Slot, parkedSince ?? now, askedAt, parked.Reason.ToString(), parked.UpstreamFailingSince));
+                await parking.ParkAsync(context, queue, new ParkingTicket(parked.Until, parked.Slot, parkedSince ?? now, askedAt, parked.Reason.ToString(), parked.UpstreamFailingSince));
                 parkedChecks.Parked(messageId, request.CustSpaceId, parked.Until);
                 metrics.Parked(request.CustSpaceId, parked.Reason.ToString());
                 break;

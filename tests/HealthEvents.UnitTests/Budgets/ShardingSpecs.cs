@@ -2,6 +2,7 @@ using HealthEvents.Core.Budgets;
 using HealthEvents.Core.Bus;
 using HealthEvents.Domain.Tenants;
 using HealthEvents.Graph;
+using MassTransit;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -89,6 +90,87 @@ public class ShardingSpecs
 
     private GraphBudget NewBudget() => new(Tenants, Options.Create(new BudgetOptions()), _time);
 
-    private ShardTakeover NewTakeover(GraphBudget budget, BusTransport transport) =>
-        new(budget, Options.Create(new BudgetOptions()), Options.Create(new BusOptions { Transport = transport }), _time);
+    [Fact]
+    public void A_process_owns_a_tenants_shard_once_it_received_there_and_until_that_endpoint_stops_or_faults()
+    {
+        var ownership = new ShardOwnership(_time);
+        Assert.False(ownership.TryOwnedShardOf("a", out _));
+
+        ownership.Ready(new EndpointEvent(Shard0));
+        Assert.False(ownership.TryOwnedShardOf("a", out _));
+
+        ownership.Delivered(Shard0, "a");
+        Assert.True(ownership.TryOwnedShardOf("a", out var shard));
+        Assert.Equal(Shard0, shard);
+        Assert.False(ownership.TryOwnedShardOf("b", out _));
+
+        ownership.Faulted(new EndpointEvent(Shard0));
+        Assert.False(ownership.TryOwnedShardOf("a", out _));
+
+        // A check delivered before the fault and run after it proves nothing.
+        Assert.Null(ownership.Delivered(Shard0, "a"));
+        Assert.False(ownership.TryOwnedShardOf("a", out _));
+
+        // Ready again (reconnected): the role may have moved, so only a new delivery makes it the owner.
+        ownership.Ready(new EndpointEvent(Shard0));
+        Assert.False(ownership.TryOwnedShardOf("a", out _));
+        ownership.Delivered(Shard0, "b");
+        Assert.True(ownership.TryOwnedShardOf("a", out _));
+
+        ownership.Stopping(new EndpointEvent(Shard0));
+        Assert.False(ownership.TryOwnedShardOf("a", out _));
+    }
+
+    [Fact]
+    public void A_shard_owned_again_after_its_endpoint_faulted_is_held_again_for_a_window()
+    {
+        using var budget = NewBudget();
+        var ownership = new ShardOwnership(_time);
+        var takeover = NewTakeover(budget, BusTransport.RabbitMq, ownership);
+        takeover.Observe(Shard0, "a");
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.IsType<Admission.Granted>(budget.AdmitCall(new GraphCallScope("a", "1")));
+
+        ownership.Faulted(new EndpointEvent(Shard0));
+        ownership.Ready(new EndpointEvent(Shard0));
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var regained = _time.GetUtcNow();
+        takeover.Observe(Shard0, "a");
+
+        var held = Assert.IsType<Admission.Deferred>(budget.AdmitCall(new GraphCallScope("a", "1")));
+        Assert.Equal(BudgetLimit.ShardTakeover, held.Limit);
+        Assert.True(held.NotBefore >= regained + TimeSpan.FromSeconds(1), "held for less than one window");
+    }
+
+    [Fact]
+    public void A_check_delivered_by_a_consumer_that_has_gone_away_is_held_for_a_window()
+    {
+        using var budget = NewBudget();
+        var ownership = new ShardOwnership(_time);
+        var takeover = NewTakeover(budget, BusTransport.RabbitMq, ownership);
+        takeover.Observe(Shard0, "a");
+        _time.Advance(TimeSpan.FromSeconds(5));
+        ownership.Faulted(new EndpointEvent(Shard0));
+
+        takeover.Observe(Shard0, "a");
+
+        Assert.Equal(BudgetLimit.ShardTakeover, Assert.IsType<Admission.Deferred>(budget.AdmitCall(new GraphCallScope("a", "1"))).Limit);
+    }
+
+    private ShardTakeover NewTakeover(GraphBudget budget, BusTransport transport, ShardOwnership? ownership = null) =>
+        new(budget, ownership ?? new ShardOwnership(_time), Options.Create(new BudgetOptions()), Options.Create(new BusOptions { Transport = transport }), _time);
+
+    /// <summary>The receive endpoint events MassTransit raises, for one input address.</summary>
+    private sealed class EndpointEvent(Uri inputAddress) : ReceiveEndpointReady, ReceiveEndpointStopping, ReceiveEndpointFaulted
+    {
+        public Uri InputAddress { get; } = inputAddress;
+
+        public IReceiveEndpoint ReceiveEndpoint => throw new NotSupportedException();
+
+        public bool IsStarted => true;
+
+        public bool Removed => false;
+
+        public Exception Exception { get; } = new InvalidOperationException("connection lost");
+    }
 }
