@@ -78,6 +78,7 @@ public static class BusRegistration
                 // The entry queue routes; the checks run on the shard queues, configured below.
                 x.AddConsumer<ShardRouter, ShardRouterDefinition>();
                 x.AddConsumer<HealthCheckRequestedConsumer, HealthCheckRequestedConsumerDefinition>().ExcludeFromConfigureEndpoints();
+                x.AddConsumer<NearParkedCheckConsumer, NearParkedCheckConsumerDefinition>();
                 x.UsingRabbitMq((context, cfg) =>
                 {
                     var bus = context.GetRequiredService<IOptions<BusOptions>>().Value;

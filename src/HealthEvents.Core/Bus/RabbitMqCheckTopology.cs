@@ -9,8 +9,8 @@ namespace HealthEvents.Core.Bus;
 
 /// <summary>
 /// Declares, before the bus starts, the broker objects MassTransit does not: the consistent-hash
-/// exchange and its shard queues (single active consumer), and the parking levels with their way
-/// back to each shard. Declared up front because the router forwards into the hash exchange: a
+/// exchange and its shard queues (single active consumer), the near parking queue, and the parking
+/// levels with their way back to each shard. Declared up front because the router forwards into the hash exchange: a
 /// binding missing at that moment would silently drop a check. Declarations are idempotent, so
 /// every instance declares on start.
 /// </summary>
@@ -49,6 +49,10 @@ public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, BrokerConnec
         {
             await channel.QueueBindAsync(shard, parking.DeliverExchange, RabbitMqParkingTopology.DeliveryPattern(shard), cancellationToken: cancellationToken);
         }
+
+        // Declared as MassTransit declares its receive endpoints (classic, durable, no arguments): a
+        // check may be parked here before this process's near endpoint has started.
+        await channel.QueueDeclareAsync(parking.NearQueue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
 
         // Checks parked by a version that parked from the entry queue itself still find their way back.
         await channel.ExchangeDeclareAsync(queues.EntryQueue, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);

@@ -15,9 +15,8 @@ namespace HealthEvents.Core.Bus;
 /// </summary>
 public sealed class ShardOwnership(TimeProvider time) : IReceiveEndpointObserver
 {
-    // Per shard: null while its endpoint is ready but has not received (or after it stopped), the
-    // time of the first delivery while it owns the shard. Shards absent have not been ready yet.
-    private readonly ConcurrentDictionary<Uri, Ownership> _shards = new();
+    // By queue name: whether this process owns the shard now, and since when.
+    private readonly ConcurrentDictionary<string, Ownership> _shards = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Uri> _shardOfTenant = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -35,8 +34,7 @@ public sealed class ShardOwnership(TimeProvider time) : IReceiveEndpointObserver
         }
 
         // A delivery before the endpoint reported ready (start-up) counts too: it can only come from the active consumer.
-        var state = _shards.GetOrAdd(shard, _ => new Ownership());
-        return state.Delivered(time.GetUtcNow());
+        return StateOf(shard).Delivered(time.GetUtcNow());
     }
 
     /// <summary>The shard of <paramref name="custSpaceId"/>, when this process has seen it and owns that shard now.</summary>
@@ -45,7 +43,7 @@ public sealed class ShardOwnership(TimeProvider time) : IReceiveEndpointObserver
         shard = null!;
         if (string.IsNullOrEmpty(custSpaceId)
             || !_shardOfTenant.TryGetValue(custSpaceId, out var known)
-            || !_shards.TryGetValue(known, out var state)
+            || !_shards.TryGetValue(QueueAddresses.NameOf(known), out var state)
             || state.Since is null)
         {
             return false;
@@ -55,10 +53,23 @@ public sealed class ShardOwnership(TimeProvider time) : IReceiveEndpointObserver
         return true;
     }
 
+    /// <summary>The input address of shard queue <paramref name="queueName"/>, when this process owns it now.</summary>
+    public bool TryOwned(string queueName, out Uri shard)
+    {
+        shard = null!;
+        if (!_shards.TryGetValue(queueName, out var state) || state.Since is null)
+        {
+            return false;
+        }
+
+        shard = state.Address;
+        return true;
+    }
+
     public Task Ready(ReceiveEndpointReady ready)
     {
         ArgumentNullException.ThrowIfNull(ready);
-        _shards.GetOrAdd(ready.InputAddress, _ => new Ownership()).Arm();
+        StateOf(ready.InputAddress).Arm();
         return Task.CompletedTask;
     }
 
@@ -83,11 +94,15 @@ public sealed class ShardOwnership(TimeProvider time) : IReceiveEndpointObserver
         return Task.CompletedTask;
     }
 
-    private void Release(Uri shard) => _shards.GetOrAdd(shard, _ => new Ownership()).Release();
+    private void Release(Uri shard) => StateOf(shard).Release();
+
+    private Ownership StateOf(Uri shard) => _shards.GetOrAdd(QueueAddresses.NameOf(shard), _ => new Ownership(shard));
 
     /// <summary>One shard's state: armed (ready, nothing received), owned since a time, or released until ready again.</summary>
-    private sealed class Ownership
+    private sealed class Ownership(Uri address)
     {
+        public Uri Address { get; } = address;
+
         private readonly Lock _lock = new();
         private bool _released;
 

@@ -3,7 +3,7 @@ using MassTransit;
 namespace HealthEvents.Core.Bus;
 
 /// <summary>
-/// Faulted and skipped checks of every shard land in the entry queue's <c>_error</c> and
+/// Faulted and skipped checks of every shard (and of the near parking queue) land in the entry queue's <c>_error</c> and
 /// <c>_skipped</c> queues: one place for operators to look and to replay from (replayed checks
 /// re-enter through the router and find their shard again).
 /// </summary>
@@ -13,5 +13,6 @@ public sealed class ShardQueueNames(CheckQueues queues) : IErrorQueueNameFormatt
 
     public string FormatDeadLetterQueueName(string queueName) => EntryFor(queueName) + "_skipped";
 
-    private string EntryFor(string queueName) => queues.Shards.Contains(queueName) ? queues.EntryQueue : queueName;
+    private string EntryFor(string queueName) =>
+        queues.Shards.Contains(queueName) || queueName == new Parking.RabbitMqParkingTopology(queues.EntryQueue).NearQueue ? queues.EntryQueue : queueName;
 }

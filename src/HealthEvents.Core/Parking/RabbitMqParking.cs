@@ -6,29 +6,40 @@ using Microsoft.Extensions.Options;
 namespace HealthEvents.Core.Parking;
 
 /// <summary>
-/// Parks a check in the delay levels of <see cref="RabbitMqParkingTopology"/> (declared at start-up
-/// by <see cref="RabbitMqCheckTopology"/>): the message is forwarded (same MessageId, reply address
-/// and headers) to the entry exchange with a routing key that spells the delay and the shard queue
-/// it belongs to, and the broker confirms the copy before the original is acknowledged. A crash
-/// between the two can deliver the check twice, never zero times.
+/// Parks a check on RabbitMQ: the message is forwarded (same MessageId, reply address and headers)
+/// and the broker confirms the copy before the original is acknowledged, so a crash between the
+/// two can deliver the check twice, never zero times. A short wait (up to
+/// <c>Bus:NearParkingHorizon</c>) goes to the near parking queue, where a service process holds it
+/// until due (<see cref="NearParkedCheckConsumer"/>); a longer one goes through the delay levels of
+/// <see cref="RabbitMqParkingTopology"/> with a routing key that spells the delay and the shard
+/// queue it belongs to. Both are declared at start-up by <see cref="RabbitMqCheckTopology"/>.
 /// </summary>
 public sealed class RabbitMqParking(IOptions<BusOptions> bus, TimeProvider time) : ICheckParking
 {
-    private readonly Uri _entry = new($"exchange:{new RabbitMqParkingTopology(bus.Value.QueueName).EntryExchange}?type=topic&durable=true");
+    private readonly RabbitMqParkingTopology _topology = new(bus.Value.QueueName);
 
     public async Task ParkAsync(ConsumeContext<HealthCheckRequested> context, Uri queue, ParkingTicket ticket)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(ticket);
-        var routingKey = RabbitMqParkingTopology.RoutingKey(ticket.Until - time.GetUtcNow(), QueueOf(queue));
-        await context.Forward(_entry, Pipe.Execute<SendContext<HealthCheckRequested>>(send =>
+        var destination = QueueAddresses.NameOf(queue);
+        var delay = ticket.Until - time.GetUtcNow();
+        if (delay <= bus.Value.NearParkingHorizon)
+        {
+            await context.Forward(new Uri($"queue:{_topology.NearQueue}"), Pipe.Execute<SendContext<HealthCheckRequested>>(send =>
+            {
+                ticket.Stamp(send);
+                send.Headers.Set(ParkingHeaders.ReturnTo, destination);
+            }));
+            return;
+        }
+
+        var routingKey = RabbitMqParkingTopology.RoutingKey(delay, destination);
+        await context.Forward(new Uri($"exchange:{_topology.EntryExchange}?type=topic&durable=true"), Pipe.Execute<SendContext<HealthCheckRequested>>(send =>
         {
             ticket.Stamp(send);
             send.SetRoutingKey(routingKey);
         }));
     }
-
-    /// <summary>The queue name in a MassTransit RabbitMQ address (<c>rabbitmq://host/vhost/queue?…</c>).</summary>
-    private static string QueueOf(Uri inputAddress) => Uri.UnescapeDataString(inputAddress.Segments[^1]);
 }

@@ -38,6 +38,12 @@ public sealed class RabbitMqParkingTopology(string entryQueue)
 
     public string DeliverExchange => $"{EntryQueue}.park.deliver";
 
+    /// <summary>
+    /// The near parking queue (classic, durable): checks parked for a short while wait here, each held
+    /// by a service process until it is due (<see cref="NearParkedCheckConsumer"/>).
+    /// </summary>
+    public string NearQueue => $"{EntryQueue}.park.near";
+
     /// <summary>Level <paramref name="level"/>'s exchange (and the name its classic queue had before the levels became quorum queues).</summary>
     public string LevelName(int level) => string.Create(CultureInfo.InvariantCulture, $"{EntryQueue}.park.{level:00}");
 

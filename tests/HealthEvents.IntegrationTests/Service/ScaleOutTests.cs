@@ -87,8 +87,8 @@ public class ScaleOutTests
                 cfg.Host(vhost.Address, _ => { });
                 cfg.ReceiveEndpoint($"{name}-listener", e =>
                 {
-                    e.Handler<HealthCheckCompleted>(c => listener.Outcome(c.InitiatorId, c.Message.CustSpaceId, c.SourceAddress));
-                    e.Handler<HealthCheckRejected>(c => listener.Outcome(c.InitiatorId, c.Message.Request.CustSpaceId ?? "?", c.SourceAddress));
+                    e.Handler<HealthCheckCompleted>(c => listener.Outcome(c.InitiatorId, c.Message.CustSpaceId, c.Host));
+                    e.Handler<HealthCheckRejected>(c => listener.Outcome(c.InitiatorId, c.Message.Request.CustSpaceId ?? "?", c.Host));
                 });
             });
             await bus.StartAsync(TestContext.Current.CancellationToken);
@@ -155,17 +155,17 @@ public class ScaleOutTests
 
         public int OutcomeCount => _outcomes.Count;
 
-        /// <summary>Each bus has its own address: it tells the instances apart.</summary>
+        /// <summary>The process that published an outcome (MassTransit's host header) tells the instances apart.</summary>
         public IReadOnlyCollection<string> AllInstances => [.. _answeredBy.Keys.Select(k => k.Instance).Distinct()];
 
-        public Task Outcome(Guid? initiator, string tenant, Uri? source)
+        public Task Outcome(Guid? initiator, string tenant, HostInfo? host)
         {
             if (initiator is { } id)
             {
                 _outcomes[id] = true;
             }
 
-            _answeredBy[(tenant, source?.AbsolutePath ?? "?")] = true;
+            _answeredBy[(tenant, host is null ? "?" : $"{host.MachineName}/{host.ProcessId}")] = true;
             return Task.CompletedTask;
         }
 

@@ -1,0 +1,79 @@
+using HealthEvents.Contracts;
+using HealthEvents.Core.Bus;
+using HealthEvents.Core.HealthChecks;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HealthEvents.Core.Parking;
+
+/// <summary>
+/// Holds a check from the near parking queue until it is due (its <see cref="ParkingHeaders.ParkedUntil"/>),
+/// never acknowledging it before, so a process that dies meanwhile leaves it to the broker to hand
+/// to another. When due: if this process owns the shard the check was parked from
+/// (<see cref="ShardOwnership"/>), the check runs here at once; otherwise it is forwarded to that
+/// shard queue, confirmed before the held copy is acknowledged. One queue hop instead of the delay
+/// levels' several quorum-queue hops, for the short waits that make up most parking.
+/// </summary>
+public sealed class NearParkedCheckConsumer(
+    ShardOwnership ownership,
+    HealthCheckRequestedConsumer checks,
+    IOptions<BusOptions> bus,
+    TimeProvider time,
+    ILogger<NearParkedCheckConsumer> logger) : IConsumer<HealthCheckRequested>
+{
+    private readonly Uri _deliver = new($"exchange:{new RabbitMqParkingTopology(bus.Value.QueueName).DeliverExchange}?type=topic&durable=true");
+
+    public async Task Consume(ConsumeContext<HealthCheckRequested> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var wait = (ParkingHeaders.Read(context.Headers, ParkingHeaders.ParkedUntil) ?? time.GetUtcNow()) - time.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, time, context.CancellationToken);
+        }
+
+        var shard = context.Headers.Get<string>(ParkingHeaders.ReturnTo);
+        if (shard is not null && ownership.TryOwned(shard, out var owned))
+        {
+            logger.LogDebug("Near-parked check {MessageId} is due: running it here, the owner of {Shard}", context.MessageId, shard);
+            await checks.RunAsync(context, owned);
+            return;
+        }
+
+        // Unknown destination (a hand-written message): the entry queue routes it like a new check.
+        var routingKey = shard ?? bus.Value.QueueName;
+        logger.LogDebug("Near-parked check {MessageId} is due: forwarding it to {Queue}", context.MessageId, routingKey);
+        await context.Forward(_deliver, Pipe.Execute<SendContext<HealthCheckRequested>>(send => send.SetRoutingKey(routingKey)));
+    }
+}
+
+/// <summary>
+/// The near parking queue's endpoint: as many held checks as <c>Bus:NearParkingCapacity</c>, each
+/// waiting without work; failures retried like the check endpoints' before the entry's error queue.
+/// </summary>
+public sealed class NearParkedCheckConsumerDefinition : ConsumerDefinition<NearParkedCheckConsumer>
+{
+    private readonly BusOptions _bus;
+
+    public NearParkedCheckConsumerDefinition(IOptions<BusOptions> bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        _bus = bus.Value;
+        EndpointName = new RabbitMqParkingTopology(_bus.QueueName).NearQueue;
+        ConcurrentMessageLimit = _bus.NearParkingCapacity;
+    }
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<NearParkedCheckConsumer> consumerConfigurator,
+        IRegistrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(endpointConfigurator);
+        endpointConfigurator.PrefetchCount = _bus.NearParkingCapacity;
+        // Fed only by parking, never by the published message type.
+        endpointConfigurator.ConfigureConsumeTopology = false;
+        endpointConfigurator.UseMessageRetry(r => r.Exponential(
+            _bus.RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
+    }
+}
