@@ -50,9 +50,13 @@ public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, BrokerConnec
             await channel.QueueBindAsync(shard, parking.DeliverExchange, RabbitMqParkingTopology.DeliveryPattern(shard), cancellationToken: cancellationToken);
         }
 
-        // Declared as MassTransit declares its receive endpoints (classic, durable, no arguments): a
-        // check may be parked here before this process's near endpoint has started.
-        await channel.QueueDeclareAsync(parking.NearQueue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
+        // Declared with the arguments its endpoint declares it with: a check may be parked here
+        // before this process's near endpoint has started.
+        await channel.QueueDeclareAsync(parking.NearQueue, durable: true, exclusive: false, autoDelete: false,
+            arguments: new Dictionary<string, object?> { [SingleActiveConsumer.Key] = SingleActiveConsumer.Value }, cancellationToken: cancellationToken);
+        // Parking sends through the queue's own exchange, named and typed as MassTransit names its endpoints' exchanges.
+        await channel.ExchangeDeclareAsync(parking.NearQueue, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+        await channel.QueueBindAsync(parking.NearQueue, parking.NearQueue, "", cancellationToken: cancellationToken);
 
         // Checks parked by a version that parked from the entry queue itself still find their way back.
         await channel.ExchangeDeclareAsync(queues.EntryQueue, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);

@@ -49,8 +49,9 @@ public sealed class NearParkedCheckConsumer(
 }
 
 /// <summary>
-/// The near parking queue's endpoint: as many held checks as <c>Bus:NearParkingCapacity</c>, each
-/// waiting without work; failures retried like the check endpoints' before the entry's error queue.
+/// The near parking queue's endpoint: a single active consumer holding as many checks as
+/// <c>Bus:NearParkingCapacity</c>, each waiting without work; failures retried like the check
+/// endpoints' before the entry's error queue.
 /// </summary>
 public sealed class NearParkedCheckConsumerDefinition : ConsumerDefinition<NearParkedCheckConsumer>
 {
@@ -73,6 +74,12 @@ public sealed class NearParkedCheckConsumerDefinition : ConsumerDefinition<NearP
         endpointConfigurator.PrefetchCount = _bus.NearParkingCapacity;
         // Fed only by parking, never by the published message type.
         endpointConfigurator.ConfigureConsumeTopology = false;
+        // One process holds the near-parked checks (another takes them over when it goes): the
+        // first to start, which is usually the owner of the shards too, so they run where they are held.
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.SetQueueArgument(RabbitMqCheckTopology.SingleActiveConsumer.Key, RabbitMqCheckTopology.SingleActiveConsumer.Value);
+        }
         endpointConfigurator.UseMessageRetry(r => r.Exponential(
             _bus.RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
     }

@@ -18,6 +18,10 @@ public sealed class RabbitMqParking(IOptions<BusOptions> bus, TimeProvider time)
 {
     private readonly RabbitMqParkingTopology _topology = new(bus.Value.QueueName);
 
+    // Through the queue's own exchange: a queue: address would have MassTransit declare the queue
+    // without its single-active-consumer argument, which the broker refuses.
+    private Uri NearExchange => new($"exchange:{_topology.NearQueue}?type=fanout&durable=true");
+
     public async Task ParkAsync(ConsumeContext<HealthCheckRequested> context, Uri queue, ParkingTicket ticket)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -27,7 +31,7 @@ public sealed class RabbitMqParking(IOptions<BusOptions> bus, TimeProvider time)
         var delay = ticket.Until - time.GetUtcNow();
         if (delay <= bus.Value.NearParkingHorizon)
         {
-            await context.Forward(new Uri($"queue:{_topology.NearQueue}"), Pipe.Execute<SendContext<HealthCheckRequested>>(send =>
+            await context.Forward(NearExchange, Pipe.Execute<SendContext<HealthCheckRequested>>(send =>
             {
                 ticket.Stamp(send);
                 send.Headers.Set(ParkingHeaders.ReturnTo, destination);
