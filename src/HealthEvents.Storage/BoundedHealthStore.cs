@@ -75,17 +75,18 @@ public sealed class BoundedHealthStore(IHealthStore inner, int maxConcurrentOper
             throw new StoreUnavailableException($"The store did not answer within {operationTimeout.TotalSeconds:0.#} s: every one of its {maxConcurrentOperations} slots is taken by a call still waiting.");
         }
 
+        // One timer per call: the token that cancels the call at the deadline also ends the wait for it.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(operationTimeout);
+        var left = deadline - DateTimeOffset.UtcNow;
+        timeout.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
         var running = Task.Run(() => call(timeout.Token), CancellationToken.None);
         _ = running.ContinueWith(static (_, slots) => ((SemaphoreSlim)slots!).Release(), _slots, CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        var left = deadline - DateTimeOffset.UtcNow;
         try
         {
-            return await running.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken);
+            return await running.WaitAsync(timeout.Token);
         }
-        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // No inner exception: MassTransit reports a fault by its innermost exception, and "timed out" alone names no culprit.
             throw new StoreUnavailableException($"The store did not answer within {operationTimeout.TotalSeconds:0.#} s.");

@@ -30,6 +30,9 @@ public sealed class GraphBudget : IDisposable
     private readonly CheckPacer _pacer = new();
     private readonly PauseBook _pauses;
 
+    /// <summary>The most a check parked for its pace slot comes back before it (<see cref="ReleaseAt"/>).</summary>
+    private static readonly TimeSpan MaxLead = TimeSpan.FromMilliseconds(50);
+
     /// <summary>How often limiters with nothing left in their window are forgotten.</summary>
     private static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(1);
 
@@ -197,7 +200,22 @@ public sealed class GraphBudget : IDisposable
         }
 
         slot = _pacer.Reserve(ticket.Scope.CustSpaceId, earliest, Interval(ticket.Scope), now);
-        return new Admission.Deferred(slot, limit, slot);
+        return new Admission.Deferred(ReleaseAt(slot, earliest, ticket.Scope), limit, slot);
+    }
+
+    /// <summary>
+    /// When a check parked for <paramref name="slot"/> comes back: a little before it (a quarter of
+    /// the tenant's interval, at most <see cref="MaxLead"/>), never before <paramref name="earliest"/>.
+    /// A check that is back early is admitted (its slot is less than an interval away) and its call
+    /// waits at the call gate for the tenant's window, so the call goes out the moment the window
+    /// allows. Back exactly on time, the time it takes to run would make every call a little late,
+    /// and each late call pushes the one a window later back too.
+    /// </summary>
+    private DateTimeOffset ReleaseAt(DateTimeOffset slot, DateTimeOffset earliest, GraphCallScope scope)
+    {
+        var lead = Interval(scope) / 4;
+        var release = slot - (lead < MaxLead ? lead : MaxLead);
+        return release > earliest ? release : earliest;
     }
 
     private Admission Bound(CheckTicket ticket, Admission.Deferred deferred, DateTimeOffset now) =>

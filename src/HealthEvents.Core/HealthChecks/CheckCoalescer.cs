@@ -21,6 +21,13 @@ public sealed class CheckCoalescer(TimeProvider time)
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Entry> _pending = new(StringComparer.Ordinal);
+    private long _finished;
+
+    /// <summary>
+    /// How many leaders have finished so far, of any node. A request that reads it before looking at
+    /// the store and sees it unchanged when it becomes the leader knows no answer was stored meanwhile.
+    /// </summary>
+    public long Finished => Interlocked.Read(ref _finished);
 
     /// <summary>Leads the check of <paramref name="key"/>, or says which pending check to join.</summary>
     public Pending TryLead(string key, Guid requestId)
@@ -80,6 +87,7 @@ public sealed class CheckCoalescer(TimeProvider time)
             }
         }
 
+        Interlocked.Increment(ref _finished);
         lead.Done.TrySetResult();
     }
 

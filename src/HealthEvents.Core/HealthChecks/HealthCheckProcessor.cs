@@ -63,6 +63,7 @@ public sealed class HealthCheckProcessor(
         {
             for (var joins = 0; ; joins++)
             {
+                var finishedBefore = coalescer.Finished;
                 if (await AnswerWithoutCallsAsync(target, tenant, request, cancellationToken) is { } answered)
                 {
                     return answered;
@@ -74,9 +75,12 @@ public sealed class HealthCheckProcessor(
                         using (lead.Leadership)
                         {
                             // A leader that finished between our look at the store and now has stored its answer
-                            // before letting go of the node: look once more before spending budget.
-                            return await AnswerWithoutCallsAsync(target, tenant, request, cancellationToken)
-                                   ?? await LeadAsync(target, tenant, request, ticket, lead.Leadership, cancellationToken);
+                            // before letting go of the node: if any leader finished meanwhile, look once more
+                            // before spending budget.
+                            var storedMeanwhile = coalescer.Finished != finishedBefore
+                                ? await AnswerWithoutCallsAsync(target, tenant, request, cancellationToken)
+                                : null;
+                            return storedMeanwhile ?? await LeadAsync(target, tenant, request, ticket, lead.Leadership, cancellationToken);
                         }
 
                     case CheckCoalescer.Pending.Running running when joins < MaxJoinsInPlace:

@@ -129,6 +129,24 @@ public class GraphBudgetSpecs
     }
 
     [Fact]
+    public void A_check_parked_for_its_slot_comes_back_a_quarter_interval_early_and_its_call_still_waits_for_the_window()
+    {
+        using var budget = NewBudget();
+        Assert.IsType<Admission.Granted>(budget.AdmitCheck(new CheckTicket(A))).Lease.Dispose();
+        var calls = Enumerable.Range(0, 5).Select(_ => Assert.IsType<Admission.Granted>(budget.AdmitCall(A)).Lease).ToList();
+
+        var parked = Assert.IsType<Admission.Deferred>(budget.AdmitCheck(new CheckTicket(A)));
+        Assert.Equal(parked.Slot!.Value - TimeSpan.FromMilliseconds(50), parked.NotBefore);
+        _time.Advance(parked.NotBefore - Now);
+
+        // Admitted before its slot (it is less than an interval away), but the window decides when its call goes.
+        Assert.IsType<Admission.Granted>(budget.AdmitCheck(new CheckTicket(A, parked.Slot, Now)));
+        var call = Assert.IsType<Admission.Deferred>(budget.AdmitCall(A));
+        Assert.Equal(BudgetLimit.TenantRate, call.Limit);
+        calls.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
     public void A_parked_check_coming_back_on_its_slot_is_admitted_without_being_charged_again()
     {
         using var budget = NewBudget();
