@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 // The benchmark suite: real RabbitMQ, the Graph simulator, the service in separate processes.
 // One command per scenario (results and the machine in docs/benchmarks.md):
 //
-//   dotnet run -c Release --project bench/HealthEvents.Bench -- unconstrained [--tenants 1000] [--checks 20] [--latency-ms 0-0]
+//   dotnet run -c Release --project bench/HealthEvents.Bench -- unconstrained [--tenants 1000] [--checks 20] [--warm-up 5] [--latency-ms 0-0]
 //   dotnet run -c Release --project bench/HealthEvents.Bench -- rate-bound [--instances 1] [--tenants 200] [--checks 50]
 //   dotnet run -c Release --project bench/HealthEvents.Bench -- fail-over [--instances 2]
 //   dotnet run -c Release --project bench/HealthEvents.Bench -- memory [--tenants 1000] [--checks 100] [--seconds 60]

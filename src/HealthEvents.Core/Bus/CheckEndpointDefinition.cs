@@ -35,7 +35,21 @@ public abstract class CheckEndpointDefinition<TConsumer> : ConsumerDefinition<TC
         // Before MassTransit reads the body: requests that cannot be read as one are answered, not faulted.
         var gate = new RequestGate(context.GetRequiredService<ILogger<RequestGate>>());
         endpointConfigurator.ConfigureReceive(r => r.UseFilter(gate));
-        endpointConfigurator.UseMessageRetry(r => r.Exponential(
-            _bus.RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
+        CheckRetry.Use(endpointConfigurator, _bus);
+    }
+}
+
+/// <summary>
+/// Jittered exponential retries (<c>Bus:RetryLimit</c>) for a check that failed for a reason other
+/// than Meta (the store, the broker), before the error queue: every endpoint a check runs on.
+/// </summary>
+public static class CheckRetry
+{
+    public static void Use(IReceiveEndpointConfigurator endpoint, BusOptions bus)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(bus);
+        endpoint.UseMessageRetry(r => r.Exponential(
+            bus.RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
     }
 }

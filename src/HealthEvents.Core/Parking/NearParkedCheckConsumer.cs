@@ -80,7 +80,6 @@ public sealed class NearParkedCheckConsumerDefinition : ConsumerDefinition<NearP
         {
             rabbit.SetQueueArgument(RabbitMqCheckTopology.SingleActiveConsumer.Key, RabbitMqCheckTopology.SingleActiveConsumer.Value);
         }
-        endpointConfigurator.UseMessageRetry(r => r.Exponential(
-            _bus.RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
+        CheckRetry.Use(endpointConfigurator, _bus);
     }
 }
