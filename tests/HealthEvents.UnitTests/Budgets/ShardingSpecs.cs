@@ -125,10 +125,7 @@ public class ShardingSpecs
     public void A_shard_owned_again_after_its_endpoint_faulted_is_held_again_for_a_window()
     {
         using var budget = NewBudget();
-        var ownership = new ShardOwnership(_time);
-        var takeover = NewTakeover(budget, BusTransport.RabbitMq, ownership);
-        takeover.Observe(Shard0, "a");
-        _time.Advance(TimeSpan.FromSeconds(5));
+        var (ownership, takeover) = OwnerOfShard0PastItsHold(budget);
         Assert.IsType<Admission.Granted>(budget.AdmitCall(new GraphCallScope("a", "1")));
 
         ownership.Faulted(new EndpointEvent(Shard0));
@@ -146,15 +143,22 @@ public class ShardingSpecs
     public void A_check_delivered_by_a_consumer_that_has_gone_away_is_held_for_a_window()
     {
         using var budget = NewBudget();
-        var ownership = new ShardOwnership(_time);
-        var takeover = NewTakeover(budget, BusTransport.RabbitMq, ownership);
-        takeover.Observe(Shard0, "a");
-        _time.Advance(TimeSpan.FromSeconds(5));
+        var (ownership, takeover) = OwnerOfShard0PastItsHold(budget);
         ownership.Faulted(new EndpointEvent(Shard0));
 
         takeover.Observe(Shard0, "a");
 
         Assert.Equal(BudgetLimit.ShardTakeover, Assert.IsType<Admission.Deferred>(budget.AdmitCall(new GraphCallScope("a", "1"))).Limit);
+    }
+
+    /// <summary>This process received tenant "a" on shard 0 five seconds ago: it owns the shard and its hold is over.</summary>
+    private (ShardOwnership Ownership, ShardTakeover Takeover) OwnerOfShard0PastItsHold(GraphBudget budget)
+    {
+        var ownership = new ShardOwnership(_time);
+        var takeover = NewTakeover(budget, BusTransport.RabbitMq, ownership);
+        takeover.Observe(Shard0, "a");
+        _time.Advance(TimeSpan.FromSeconds(5));
+        return (ownership, takeover);
     }
 
     private ShardTakeover NewTakeover(GraphBudget budget, BusTransport transport, ShardOwnership? ownership = null) =>
