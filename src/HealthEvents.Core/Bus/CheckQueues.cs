@@ -1,4 +1,5 @@
 using System.Globalization;
+using HealthEvents.Core.Parking;
 
 namespace HealthEvents.Core.Bus;
 
@@ -31,6 +32,7 @@ public sealed class CheckQueues
         EntryQueue = entryQueue;
         Shards = [.. Enumerable.Range(0, shards).Select(Shard)];
         HashExchangeAddress = new Uri($"exchange:{HashExchange}?type=x-consistent-hash&durable=true");
+        Parking = new RabbitMqParkingTopology(entryQueue);
     }
 
     public static CheckQueues From(BusOptions options)
@@ -47,6 +49,9 @@ public sealed class CheckQueues
 
     /// <summary>Where the router forwards: the hash exchange, declared by <see cref="RabbitMqCheckTopology"/>.</summary>
     public Uri HashExchangeAddress { get; }
+
+    /// <summary>Where parked checks wait on RabbitMQ (named after the entry queue).</summary>
+    public RabbitMqParkingTopology Parking { get; }
 
     public string Shard(int index) => string.Create(CultureInfo.InvariantCulture, $"{EntryQueue}.shard-{index:00}");
 

@@ -22,7 +22,7 @@ public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, BrokerConnec
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var queues = CheckQueues.From(bus.Value);
-        var parking = new RabbitMqParkingTopology(queues.EntryQueue);
+        var parking = queues.Parking;
         await using var connection = await broker.ConnectAsync("healthevents-topology", cancellationToken);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
 

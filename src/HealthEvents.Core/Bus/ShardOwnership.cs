@@ -17,7 +17,9 @@ public sealed class ShardOwnership(TimeProvider time) : IReceiveEndpointObserver
 {
     // By queue name: whether this process owns the shard now, and since when.
     private readonly ConcurrentDictionary<string, Ownership> _shards = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Uri> _shardOfTenant = new(StringComparer.Ordinal);
+
+    // Tenant → the name of the shard queue its checks arrive on.
+    private readonly ConcurrentDictionary<string, string> _shardOfTenant = new(StringComparer.Ordinal);
 
     /// <summary>
     /// A check of <paramref name="custSpaceId"/> was delivered on <paramref name="shard"/>. Returns
@@ -28,29 +30,23 @@ public sealed class ShardOwnership(TimeProvider time) : IReceiveEndpointObserver
     {
         ArgumentNullException.ThrowIfNull(shard);
         ArgumentException.ThrowIfNullOrEmpty(custSpaceId);
-        if (!_shardOfTenant.TryGetValue(custSpaceId, out var known) || known != shard)
+        var name = QueueAddresses.NameOf(shard);
+        if (!_shardOfTenant.TryGetValue(custSpaceId, out var known) || known != name)
         {
-            _shardOfTenant[custSpaceId] = shard;
+            _shardOfTenant[custSpaceId] = name;
         }
 
         // A delivery before the endpoint reported ready (start-up) counts too: it can only come from the active consumer.
-        return StateOf(shard).Delivered(time.GetUtcNow());
+        return StateOf(name, shard).Delivered(time.GetUtcNow());
     }
 
     /// <summary>The shard of <paramref name="custSpaceId"/>, when this process has seen it and owns that shard now.</summary>
     public bool TryOwnedShardOf(string? custSpaceId, out Uri shard)
     {
         shard = null!;
-        if (string.IsNullOrEmpty(custSpaceId)
-            || !_shardOfTenant.TryGetValue(custSpaceId, out var known)
-            || !_shards.TryGetValue(QueueAddresses.NameOf(known), out var state)
-            || state.Since is null)
-        {
-            return false;
-        }
-
-        shard = known;
-        return true;
+        return !string.IsNullOrEmpty(custSpaceId)
+               && _shardOfTenant.TryGetValue(custSpaceId, out var name)
+               && TryOwned(name, out shard);
     }
 
     /// <summary>The input address of shard queue <paramref name="queueName"/>, when this process owns it now.</summary>
@@ -96,7 +92,9 @@ public sealed class ShardOwnership(TimeProvider time) : IReceiveEndpointObserver
 
     private void Release(Uri shard) => StateOf(shard).Release();
 
-    private Ownership StateOf(Uri shard) => _shards.GetOrAdd(QueueAddresses.NameOf(shard), _ => new Ownership(shard));
+    private Ownership StateOf(Uri shard) => StateOf(QueueAddresses.NameOf(shard), shard);
+
+    private Ownership StateOf(string name, Uri shard) => _shards.GetOrAdd(name, static (_, address) => new Ownership(address), shard);
 
     /// <summary>One shard's state: armed (ready, nothing received), owned since a time, or released until ready again.</summary>
     private sealed class Ownership(Uri address)

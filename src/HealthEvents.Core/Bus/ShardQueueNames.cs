@@ -14,5 +14,5 @@ public sealed class ShardQueueNames(CheckQueues queues) : IErrorQueueNameFormatt
     public string FormatDeadLetterQueueName(string queueName) => EntryFor(queueName) + "_skipped";
 
     private string EntryFor(string queueName) =>
-        queues.Shards.Contains(queueName) || queueName == new Parking.RabbitMqParkingTopology(queues.EntryQueue).NearQueue ? queues.EntryQueue : queueName;
+        queues.Shards.Contains(queueName) || queueName == queues.Parking.NearQueue ? queues.EntryQueue : queueName;
 }

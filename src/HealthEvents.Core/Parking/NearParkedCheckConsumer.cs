@@ -18,16 +18,15 @@ namespace HealthEvents.Core.Parking;
 public sealed class NearParkedCheckConsumer(
     ShardOwnership ownership,
     HealthCheckRequestedConsumer checks,
-    IOptions<BusOptions> bus,
+    CheckQueues queues,
     TimeProvider time,
     ILogger<NearParkedCheckConsumer> logger) : IConsumer<HealthCheckRequested>
 {
-    private readonly Uri _deliver = new($"exchange:{new RabbitMqParkingTopology(bus.Value.QueueName).DeliverExchange}?type=topic&durable=true");
-
     public async Task Consume(ConsumeContext<HealthCheckRequested> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var wait = (ParkingHeaders.Read(context.Headers, ParkingHeaders.ParkedUntil) ?? time.GetUtcNow()) - time.GetUtcNow();
+        var now = time.GetUtcNow();
+        var wait = (ParkingHeaders.Read(context.Headers, ParkingHeaders.ParkedUntil) ?? now) - now;
         if (wait > TimeSpan.Zero)
         {
             await Task.Delay(wait, time, context.CancellationToken);
@@ -42,9 +41,9 @@ public sealed class NearParkedCheckConsumer(
         }
 
         // Unknown destination (a hand-written message): the entry queue routes it like a new check.
-        var routingKey = shard ?? bus.Value.QueueName;
+        var routingKey = shard ?? queues.EntryQueue;
         logger.LogDebug("Near-parked check {MessageId} is due: forwarding it to {Queue}", context.MessageId, routingKey);
-        await context.Forward(_deliver, Pipe.Execute<SendContext<HealthCheckRequested>>(send => send.SetRoutingKey(routingKey)));
+        await context.Forward(queues.Parking.DeliverExchangeAddress, Pipe.Execute<SendContext<HealthCheckRequested>>(send => send.SetRoutingKey(routingKey)));
     }
 }
 
@@ -57,11 +56,12 @@ public sealed class NearParkedCheckConsumerDefinition : ConsumerDefinition<NearP
 {
     private readonly BusOptions _bus;
 
-    public NearParkedCheckConsumerDefinition(IOptions<BusOptions> bus)
+    public NearParkedCheckConsumerDefinition(IOptions<BusOptions> bus, CheckQueues queues)
     {
         ArgumentNullException.ThrowIfNull(bus);
+        ArgumentNullException.ThrowIfNull(queues);
         _bus = bus.Value;
-        EndpointName = new RabbitMqParkingTopology(_bus.QueueName).NearQueue;
+        EndpointName = queues.Parking.NearQueue;
         ConcurrentMessageLimit = _bus.NearParkingCapacity;
     }
 

@@ -14,13 +14,8 @@ namespace HealthEvents.Core.Parking;
 /// <see cref="RabbitMqParkingTopology"/> with a routing key that spells the delay and the shard
 /// queue it belongs to. Both are declared at start-up by <see cref="RabbitMqCheckTopology"/>.
 /// </summary>
-public sealed class RabbitMqParking(IOptions<BusOptions> bus, TimeProvider time) : ICheckParking
+public sealed class RabbitMqParking(CheckQueues queues, IOptions<BusOptions> bus, TimeProvider time) : ICheckParking
 {
-    private readonly RabbitMqParkingTopology _topology = new(bus.Value.QueueName);
-
-    // Through the queue's own exchange: a queue: address would have MassTransit declare the queue
-    // without its single-active-consumer argument, which the broker refuses.
-    private Uri NearExchange => new($"exchange:{_topology.NearQueue}?type=fanout&durable=true");
 
     public async Task ParkAsync(ConsumeContext<HealthCheckRequested> context, Uri queue, ParkingTicket ticket)
     {
@@ -31,7 +26,7 @@ public sealed class RabbitMqParking(IOptions<BusOptions> bus, TimeProvider time)
         var delay = ticket.Until - time.GetUtcNow();
         if (delay <= bus.Value.NearParkingHorizon)
         {
-            await context.Forward(NearExchange, Pipe.Execute<SendContext<HealthCheckRequested>>(send =>
+            await context.Forward(queues.Parking.NearExchangeAddress, Pipe.Execute<SendContext<HealthCheckRequested>>(send =>
             {
                 ticket.Stamp(send);
                 send.Headers.Set(ParkingHeaders.ReturnTo, destination);
@@ -40,7 +35,7 @@ public sealed class RabbitMqParking(IOptions<BusOptions> bus, TimeProvider time)
         }
 
         var routingKey = RabbitMqParkingTopology.RoutingKey(delay, destination);
-        await context.Forward(new Uri($"exchange:{_topology.EntryExchange}?type=topic&durable=true"), Pipe.Execute<SendContext<HealthCheckRequested>>(send =>
+        await context.Forward(queues.Parking.EntryExchangeAddress, Pipe.Execute<SendContext<HealthCheckRequested>>(send =>
         {
             ticket.Stamp(send);
             send.SetRoutingKey(routingKey);

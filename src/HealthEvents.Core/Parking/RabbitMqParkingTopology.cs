@@ -20,8 +20,19 @@ namespace HealthEvents.Core.Parking;
 /// deliver it twice, which the check's derived answer ids absorb).
 /// </para>
 /// </summary>
-public sealed class RabbitMqParkingTopology(string entryQueue)
+public sealed class RabbitMqParkingTopology
 {
+    public RabbitMqParkingTopology(string entryQueue)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(entryQueue);
+        EntryQueue = entryQueue;
+        EntryExchangeAddress = new Uri($"exchange:{EntryExchange}?type=topic&durable=true");
+        DeliverExchangeAddress = new Uri($"exchange:{DeliverExchange}?type=topic&durable=true");
+        // Through the queue's own exchange: a queue: address would have MassTransit declare the
+        // queue without its single-active-consumer argument, which the broker refuses.
+        NearExchangeAddress = new Uri($"exchange:{NearQueue}?type=fanout&durable=true");
+    }
+
     /// <summary>The smallest delay step.</summary>
     public static readonly TimeSpan Unit = TimeSpan.FromMilliseconds(100);
 
@@ -31,7 +42,7 @@ public sealed class RabbitMqParkingTopology(string entryQueue)
     public static readonly TimeSpan MaxDelay = Unit * ((1 << Levels) - 1);
 
     /// <summary>The entry queue the levels are named after.</summary>
-    public string EntryQueue { get; } = entryQueue;
+    public string EntryQueue { get; }
 
     /// <summary>Where a parked message is sent: the highest level's exchange.</summary>
     public string EntryExchange => LevelName(Levels - 1);
@@ -43,6 +54,15 @@ public sealed class RabbitMqParkingTopology(string entryQueue)
     /// by a service process until it is due (<see cref="NearParkedCheckConsumer"/>).
     /// </summary>
     public string NearQueue => $"{EntryQueue}.park.near";
+
+    /// <summary>Where parking sends a check for the levels (<see cref="EntryExchange"/>), as a MassTransit address.</summary>
+    public Uri EntryExchangeAddress { get; }
+
+    /// <summary>Where a check is sent to go back to the queue named by its routing key (<see cref="DeliverExchange"/>).</summary>
+    public Uri DeliverExchangeAddress { get; }
+
+    /// <summary>Where parking sends a check for the near queue (<see cref="NearQueue"/>).</summary>
+    public Uri NearExchangeAddress { get; }
 
     /// <summary>Level <paramref name="level"/>'s exchange (and the name its classic queue had before the levels became quorum queues).</summary>
     public string LevelName(int level) => string.Create(CultureInfo.InvariantCulture, $"{EntryQueue}.park.{level:00}");
