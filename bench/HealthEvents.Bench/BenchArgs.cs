@@ -22,4 +22,7 @@ internal sealed class BenchArgs(string[] args)
         var parts = Text("--latency-ms", fallback).Split('-');
         return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[^1], CultureInfo.InvariantCulture));
     }
+
+    /// <summary>Which setups a comparing scenario runs: <c>--setups service,naive</c> (both, the default).</summary>
+    public string[] Setups() => Text("--setups", "service,naive").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

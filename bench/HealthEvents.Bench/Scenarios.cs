@@ -141,7 +141,7 @@ internal static class Scenarios
         var quiet = args.Int("--quiet", 50);
         var seconds = args.Int("--seconds", 10);
         Console.WriteLine(Row.Header);
-        foreach (var setup in new[] { "service", "naive" })
+        foreach (var setup in args.Setups())
         {
             // Tenant 1 floods over its own WABAs; tenants 2..quiet+1 check one WABA each, once a second.
             var scenario = BenchTenants.Create(quiet + 1, 1, args.Latency("5-25"));
@@ -169,7 +169,7 @@ internal static class Scenarios
         var nodes = args.Int("--nodes", 100);
         var timeout = TimeSpan.FromSeconds(args.Int("--seconds", 120));
         Console.WriteLine(Row.Header);
-        foreach (var setup in new[] { "service", "naive" })
+        foreach (var setup in args.Setups())
         {
             await using var world = await BenchWorld.CreateAsync(args.Broker, BenchTenants.Create(1, nodes, args.Latency("5-25")));
             await using var naive = await StartAsync(setup, world);

@@ -87,17 +87,6 @@ public sealed class GraphBudget : IDisposable
     }
 
     /// <summary>
-    /// How long a new check of <paramref name="custSpaceId"/> would wait for its pace slot: the
-    /// tenant's backlog (zero when it has none). Reserves nothing.
-    /// </summary>
-    public TimeSpan Backlog(string custSpaceId)
-    {
-        ArgumentNullException.ThrowIfNull(custSpaceId);
-        var now = _time.GetUtcNow();
-        return _pacer.Peek(custSpaceId, now) - now;
-    }
-
-    /// <summary>
     /// A check that was admitted but could not finish (Meta throttled it, or its next call is
     /// further off than <see cref="BudgetOptions.MaxBackoffWait"/>): when it may try again. Never now.
     /// </summary>

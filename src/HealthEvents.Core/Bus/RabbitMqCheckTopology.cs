@@ -1,3 +1,4 @@
+using System.Globalization;
 using HealthEvents.Core.Parking;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -34,7 +35,8 @@ public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, BrokerConnec
             await channel.QueueBindAsync(shard, queues.HashExchange, CheckQueues.ShardBindingKey, cancellationToken: cancellationToken);
         }
 
-        await DeclareParkingAsync(connection, channel, parking, queues, cancellationToken);
+        await DeclareParkingAsync(channel, parking, queues, cancellationToken);
+        await ReportEarlierLevelsAsync(connection, queues.EntryQueue, cancellationToken);
         await UnbindSurplusShardsAsync(connection, queues, cancellationToken);
         logger.LogInformation("Broker topology ready: {Shards} shard queues behind {Exchange}, {Levels} parking levels of {Unit} ms up to {Max}",
             queues.Shards.Count, queues.HashExchange, RabbitMqParkingTopology.Levels, RabbitMqParkingTopology.Unit.TotalMilliseconds, RabbitMqParkingTopology.MaxDelay);
@@ -42,12 +44,12 @@ public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, BrokerConnec
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task DeclareParkingAsync(IConnection connection, IChannel channel, RabbitMqParkingTopology parking, CheckQueues queues, CancellationToken cancellationToken)
+    private static async Task DeclareParkingAsync(IChannel channel, RabbitMqParkingTopology parking, CheckQueues queues, CancellationToken cancellationToken)
     {
-        await channel.ExchangeDeclareAsync(parking.DeliverExchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+        await channel.ExchangeDeclareAsync(parking.DeliverExchange, ExchangeType.Headers, durable: true, autoDelete: false, cancellationToken: cancellationToken);
         foreach (var shard in queues.Shards)
         {
-            await channel.QueueBindAsync(shard, parking.DeliverExchange, RabbitMqParkingTopology.DeliveryPattern(shard), cancellationToken: cancellationToken);
+            await channel.QueueBindAsync(shard, parking.DeliverExchange, "", RabbitMqParkingTopology.DeliveryBinding(shard), cancellationToken: cancellationToken);
         }
 
         // Declared with the arguments its endpoint declares it with: a check may be parked here
@@ -58,15 +60,15 @@ public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, BrokerConnec
         await channel.ExchangeDeclareAsync(parking.NearQueue, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
         await channel.QueueBindAsync(parking.NearQueue, parking.NearQueue, "", cancellationToken: cancellationToken);
 
-        // Checks parked by a version that parked from the entry queue itself still find their way back.
+        // A check that names no shard (written by hand) goes back through the router.
         await channel.ExchangeDeclareAsync(queues.EntryQueue, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-        await channel.ExchangeBindAsync(queues.EntryQueue, parking.DeliverExchange, RabbitMqParkingTopology.DeliveryPattern(queues.EntryQueue), cancellationToken: cancellationToken);
+        await channel.ExchangeBindAsync(queues.EntryQueue, parking.DeliverExchange, "", RabbitMqParkingTopology.DeliveryBinding(queues.EntryQueue), cancellationToken: cancellationToken);
 
         for (var level = 0; level < RabbitMqParkingTopology.Levels; level++)
         {
             var exchange = parking.LevelName(level);
             var queue = parking.LevelQueueName(level);
-            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Headers, durable: true, autoDelete: false, cancellationToken: cancellationToken);
             await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
             {
                 ["x-queue-type"] = "quorum",
@@ -76,31 +78,38 @@ public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, BrokerConnec
                 ["x-dead-letter-strategy"] = "at-least-once",
                 ["x-overflow"] = "reject-publish",
             }, cancellationToken: cancellationToken);
-            await channel.QueueBindAsync(queue, exchange, RabbitMqParkingTopology.Pattern(level, '1'), cancellationToken: cancellationToken);
+            await channel.QueueBindAsync(queue, exchange, "", RabbitMqParkingTopology.LevelBinding(level, '1'), cancellationToken: cancellationToken);
         }
-
-        await RetireClassicLevelsAsync(connection, parking, cancellationToken);
 
         // Bound after every level exists, lowest first, so a 0 bit always has somewhere to go.
         for (var level = 0; level < RabbitMqParkingTopology.Levels; level++)
         {
-            await channel.ExchangeBindAsync(parking.Below(level), parking.LevelName(level), RabbitMqParkingTopology.Pattern(level, '0'), cancellationToken: cancellationToken);
+            await channel.ExchangeBindAsync(parking.Below(level), parking.LevelName(level), "", RabbitMqParkingTopology.LevelBinding(level, '0'), cancellationToken: cancellationToken);
         }
     }
 
     /// <summary>
-    /// Versions before the quorum levels parked in classic queues named like the level exchanges.
-    /// Such a queue is unbound (nothing new enters it) but left in place: what it still holds
-    /// expires into the levels below as before. Delete it once it is empty.
+    /// Earlier versions parked in <c>….park.NN</c> levels (topic exchanges; classic queues named
+    /// like them, later quorum queues <c>….park.NN.qq</c>). This version sends nothing there, and
+    /// leaves them in place: what they hold still expires down their own chain and back to its
+    /// shard, and an instance of an earlier version still running during an upgrade still parks
+    /// there. Each one still present is named, so an operator can delete it once it is empty and
+    /// every instance runs this version.
     /// </summary>
-    private async Task RetireClassicLevelsAsync(IConnection connection, RabbitMqParkingTopology parking, CancellationToken cancellationToken)
+    private async Task ReportEarlierLevelsAsync(IConnection connection, string entryQueue, CancellationToken cancellationToken)
     {
         for (var level = 0; level < RabbitMqParkingTopology.Levels; level++)
         {
-            var old = parking.LevelName(level);
-            await UnbindIfPresentAsync(connection, old, old, RabbitMqParkingTopology.Pattern(level, '1'), left => logger.LogWarning(
-                "Parking level queue {Queue} (classic, from an earlier version) no longer receives checks; the {Count} it holds return as they expire. Delete it once it is empty",
-                old, left), cancellationToken);
+            var classic = string.Create(CultureInfo.InvariantCulture, $"{entryQueue}.park.{level:00}");
+            foreach (var queue in new[] { classic, classic + ".qq" })
+            {
+                if (await MessageCountIfPresentAsync(connection, queue, cancellationToken) is { } left)
+                {
+                    logger.LogWarning(
+                        "Parking level queue {Queue} is from an earlier version and receives nothing from this one; the {Count} checks it holds return to their shards as they expire. Delete it once it is empty and no instance of an earlier version runs",
+                        queue, left);
+                }
+            }
         }
     }
 
@@ -113,27 +122,28 @@ public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, BrokerConnec
     {
         foreach (var shard in queues.SurplusShards)
         {
-            await UnbindIfPresentAsync(connection, shard, queues.HashExchange, CheckQueues.ShardBindingKey, left => logger.LogWarning(
-                "Shard queue {Queue} is beyond Bus:Shards={Shards} and no longer receives checks; it still holds {Count} messages",
-                shard, queues.Shards.Count, left), cancellationToken);
+            if (await MessageCountIfPresentAsync(connection, shard, cancellationToken) is { } left)
+            {
+                await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+                await channel.QueueUnbindAsync(shard, queues.HashExchange, CheckQueues.ShardBindingKey, cancellationToken: cancellationToken);
+                logger.LogWarning("Shard queue {Queue} is beyond Bus:Shards={Shards} and no longer receives checks; it still holds {Count} messages",
+                    shard, queues.Shards.Count, left);
+            }
         }
     }
 
-    /// <summary>Unbinds <paramref name="queue"/> when it exists, then reports how many messages it still holds.</summary>
-    private static async Task UnbindIfPresentAsync(
-        IConnection connection, string queue, string exchange, string routingKey, Action<uint> report, CancellationToken cancellationToken)
+    /// <summary>How many messages <paramref name="queue"/> holds, or null when there is no such queue.</summary>
+    private static async Task<uint?> MessageCountIfPresentAsync(IConnection connection, string queue, CancellationToken cancellationToken)
     {
         // A passive declare of a queue that does not exist closes its channel: one channel per probe.
         await using var probe = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         try
         {
-            var existing = await probe.QueueDeclarePassiveAsync(queue, cancellationToken);
-            await probe.QueueUnbindAsync(queue, exchange, routingKey, cancellationToken: cancellationToken);
-            report(existing.MessageCount);
+            return (await probe.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount;
         }
         catch (OperationInterruptedException)
         {
-            // No such queue: nothing to unbind.
+            return null;
         }
     }
 }

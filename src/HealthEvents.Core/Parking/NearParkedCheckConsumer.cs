@@ -41,9 +41,9 @@ public sealed class NearParkedCheckConsumer(
         }
 
         // Unknown destination (a hand-written message): the entry queue routes it like a new check.
-        var routingKey = shard ?? queues.EntryQueue;
-        logger.LogDebug("Near-parked check {MessageId} is due: forwarding it to {Queue}", context.MessageId, routingKey);
-        await context.Forward(queues.Parking.DeliverExchangeAddress, Pipe.Execute<SendContext<HealthCheckRequested>>(send => send.SetRoutingKey(routingKey)));
+        var destination = shard ?? queues.EntryQueue;
+        logger.LogDebug("Near-parked check {MessageId} is due: forwarding it to {Queue}", context.MessageId, destination);
+        await context.Forward(queues.Parking.DeliverExchangeAddress, Pipe.Execute<SendContext<HealthCheckRequested>>(send => send.Headers.Set(ParkingHeaders.ReturnTo, destination)));
     }
 }
 

@@ -17,7 +17,7 @@ public static class ParkingHeaders
     public const string Reason = "HealthEvents-ParkReason";
     public const string UpstreamFailingSince = "HealthEvents-UpstreamFailingSince";
 
-    /// <summary>The queue a near-parked check goes back to (<see cref="NearParkedCheckConsumer"/>).</summary>
+    /// <summary>The queue a parked check goes back to: the shard it was parked from.</summary>
     public const string ReturnTo = "HealthEvents-ReturnTo";
 
     /// <summary>

@@ -11,12 +11,11 @@ namespace HealthEvents.Core.Parking;
 /// two can deliver the check twice, never zero times. A short wait (up to
 /// <c>Bus:NearParkingHorizon</c>) goes to the near parking queue, where a service process holds it
 /// until due (<see cref="NearParkedCheckConsumer"/>); a longer one goes through the delay levels of
-/// <see cref="RabbitMqParkingTopology"/> with a routing key that spells the delay and the shard
-/// queue it belongs to. Both are declared at start-up by <see cref="RabbitMqCheckTopology"/>.
+/// <see cref="RabbitMqParkingTopology"/>, with headers that spell the delay. Both carry the shard
+/// queue the check belongs to. Both are declared at start-up by <see cref="RabbitMqCheckTopology"/>.
 /// </summary>
 public sealed class RabbitMqParking(CheckQueues queues, IOptions<BusOptions> bus, TimeProvider time) : ICheckParking
 {
-
     public async Task ParkAsync(ConsumeContext<HealthCheckRequested> context, Uri queue, ParkingTicket ticket)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -24,21 +23,18 @@ public sealed class RabbitMqParking(CheckQueues queues, IOptions<BusOptions> bus
         ArgumentNullException.ThrowIfNull(ticket);
         var destination = QueueAddresses.NameOf(queue);
         var delay = ticket.Until - time.GetUtcNow();
-        if (delay <= bus.Value.NearParkingHorizon)
-        {
-            await context.Forward(queues.Parking.NearExchangeAddress, Pipe.Execute<SendContext<HealthCheckRequested>>(send =>
-            {
-                ticket.Stamp(send);
-                send.Headers.Set(ParkingHeaders.ReturnTo, destination);
-            }));
-            return;
-        }
-
-        var routingKey = RabbitMqParkingTopology.RoutingKey(delay, destination);
-        await context.Forward(queues.Parking.EntryExchangeAddress, Pipe.Execute<SendContext<HealthCheckRequested>>(send =>
+        var near = delay <= bus.Value.NearParkingHorizon;
+        await context.Forward(near ? queues.Parking.NearExchangeAddress : queues.Parking.EntryAddressFor(delay), Pipe.Execute<SendContext<HealthCheckRequested>>(send =>
         {
             ticket.Stamp(send);
-            send.SetRoutingKey(routingKey);
+            send.Headers.Set(ParkingHeaders.ReturnTo, destination);
+            if (!near)
+            {
+                foreach (var (name, bit) in RabbitMqParkingTopology.DelayHeaders(delay))
+                {
+                    send.Headers.Set(name, bit);
+                }
+            }
         }));
     }
 }

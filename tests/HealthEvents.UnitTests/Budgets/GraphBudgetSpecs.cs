@@ -147,21 +147,6 @@ public class GraphBudgetSpecs
     }
 
     [Fact]
-    public void A_tenants_backlog_is_how_long_a_new_check_would_wait_for_its_pace_slot()
-    {
-        using var budget = NewBudget();
-        Assert.Equal(TimeSpan.Zero, budget.Backlog("a"));
-
-        Assert.IsType<Admission.Granted>(budget.AdmitCheck(new CheckTicket(A))).Lease.Dispose();
-        Assert.IsType<Admission.Deferred>(budget.AdmitCheck(new CheckTicket(A)));
-        Assert.Equal(TimeSpan.FromMilliseconds(400), budget.Backlog("a"));
-        Assert.Equal(TimeSpan.Zero, budget.Backlog("b"));
-
-        _time.Advance(TimeSpan.FromMilliseconds(500));
-        Assert.Equal(TimeSpan.Zero, budget.Backlog("a"));
-    }
-
-    [Fact]
     public void A_parked_check_coming_back_on_its_slot_is_admitted_without_being_charged_again()
     {
         using var budget = NewBudget();

@@ -23,4 +23,41 @@ public class ParkedChecksSpecs
         time.Advance(TimeSpan.FromSeconds(10) + TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
         Assert.Equal((0, 0), (parked.CountFor("a"), parked.CountFor("b")));
     }
+
+    [Fact]
+    public void A_check_parked_again_counts_once_and_is_kept_until_a_minute_after_its_new_time()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero));
+        var parked = new ParkedChecks(time);
+        var check = Guid.NewGuid();
+        parked.Parked(check, "a", time.GetUtcNow().AddSeconds(10));
+        parked.Parked(check, "a", time.GetUtcNow().AddMinutes(10));
+        Assert.Equal(1, parked.CountFor("a"));
+
+        // Past the first time's minute of grace: the second parking still holds it.
+        time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, parked.CountFor("a"));
+
+        time.Advance(TimeSpan.FromMinutes(9) + TimeSpan.FromSeconds(1));
+        Assert.Equal(0, parked.CountFor("a"));
+    }
+
+    [Fact]
+    public void A_flood_of_parked_checks_is_counted_exactly()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero));
+        var parked = new ParkedChecks(time);
+        var ids = Enumerable.Range(0, 30_000).Select(_ => Guid.NewGuid()).ToList();
+        for (var i = 0; i < ids.Count; i++)
+        {
+            parked.Parked(ids[i], "flood", time.GetUtcNow().AddMilliseconds(200 * i));
+        }
+
+        foreach (var id in ids.Take(1_000))
+        {
+            parked.Returned(id);
+        }
+
+        Assert.Equal(29_000, parked.CountFor("flood"));
+    }
 }

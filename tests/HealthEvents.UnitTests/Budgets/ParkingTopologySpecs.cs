@@ -2,16 +2,27 @@ using HealthEvents.Core.Parking;
 
 namespace HealthEvents.UnitTests.Budgets;
 
-/// <summary>How a delay is written into the routing key that carries a parked check through the delay levels.</summary>
+/// <summary>How a delay is written into the headers that carry a parked check through the delay levels.</summary>
 public class ParkingTopologySpecs
 {
     private readonly RabbitMqParkingTopology _topology = new("health-check-requested");
 
     [Fact]
-    public void A_delay_is_its_number_of_units_in_binary_highest_level_first_then_the_destination()
+    public void A_delay_is_its_number_of_units_in_binary_one_header_per_level()
     {
         // 1.05 s = 11 units of 100 ms (rounded up, never early) = binary 1011.
-        Assert.Equal("0.0.0.0.0.0.0.0.0.0.0.0.1.0.1.1.health-check-requested.shard-03", RabbitMqParkingTopology.RoutingKey(TimeSpan.FromMilliseconds(1050), "health-check-requested.shard-03"));
+        var bits = RabbitMqParkingTopology.DelayHeaders(TimeSpan.FromMilliseconds(1050)).ToDictionary();
+        Assert.Equal(RabbitMqParkingTopology.Levels, bits.Count);
+        Assert.Equal(("1", "1", "0", "1"), (bits["HealthEvents-Delay-00"], bits["HealthEvents-Delay-01"], bits["HealthEvents-Delay-02"], bits["HealthEvents-Delay-03"]));
+        Assert.All(Enumerable.Range(4, 12), level => Assert.Equal("0", bits[RabbitMqParkingTopology.BitHeader(level)]));
+    }
+
+    [Fact]
+    public void A_parked_check_enters_at_the_level_of_its_highest_bit()
+    {
+        Assert.Equal(new Uri("exchange:health-check-requested.delay.03?type=headers&durable=true"), _topology.EntryAddressFor(TimeSpan.FromMilliseconds(1050)));
+        Assert.Equal(new Uri("exchange:health-check-requested.delay.00?type=headers&durable=true"), _topology.EntryAddressFor(TimeSpan.Zero));
+        Assert.Equal(new Uri("exchange:health-check-requested.delay.15?type=headers&durable=true"), _topology.EntryAddressFor(TimeSpan.FromHours(5)));
     }
 
     [Theory]
@@ -32,13 +43,14 @@ public class ParkingTopologySpecs
     }
 
     [Fact]
-    public void A_levels_bindings_look_at_its_own_word_of_the_key()
+    public void A_levels_bindings_look_at_its_own_bit_and_the_deliver_exchange_at_the_shard()
     {
-        Assert.Equal("1.#", RabbitMqParkingTopology.Pattern(15, '1'));
-        Assert.Equal("*.*.*.*.*.*.*.*.*.*.*.*.*.*.*.0.#", RabbitMqParkingTopology.Pattern(0, '0'));
-        Assert.Equal("health-check-requested.park.15", _topology.EntryExchange);
-        Assert.Equal("health-check-requested.park.deliver", _topology.Below(0));
-        Assert.Equal("health-check-requested.park.03", _topology.Below(4));
-        Assert.Equal("health-check-requested.park.03.qq", _topology.LevelQueueName(3));
+        Assert.Equal(new Dictionary<string, object?> { ["x-match"] = "all", ["HealthEvents-Delay-15"] = "1" }, RabbitMqParkingTopology.LevelBinding(15, '1'));
+        Assert.Equal(new Dictionary<string, object?> { ["x-match"] = "all", ["HealthEvents-Delay-00"] = "0" }, RabbitMqParkingTopology.LevelBinding(0, '0'));
+        Assert.Equal(new Dictionary<string, object?> { ["x-match"] = "all", ["HealthEvents-ReturnTo"] = "health-check-requested.shard-03" },
+            RabbitMqParkingTopology.DeliveryBinding("health-check-requested.shard-03"));
+        Assert.Equal("health-check-requested.delay.deliver", _topology.Below(0));
+        Assert.Equal("health-check-requested.delay.03", _topology.Below(4));
+        Assert.Equal("health-check-requested.delay.03.qq", _topology.LevelQueueName(3));
     }
 }
