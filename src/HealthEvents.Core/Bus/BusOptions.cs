@@ -52,6 +52,20 @@ public sealed class BusOptions
     [Range(1, 50_000)]
     public int NearParkingCapacity { get; set; } = 2_000;
 
+    /// <summary>
+    /// On RabbitMQ, only the instance holding the router lease reads the entry queue (the others
+    /// stand by, and take over when it goes): an instance that owns no shard would only forward what
+    /// it read. False: every instance reads it.
+    /// </summary>
+    public bool SingleRouter { get; set; } = true;
+
+    /// <summary>How often every instance pings the router lease queue; the lease lapses after <see cref="RouterLeaseTimeout"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:10")]
+    public TimeSpan RouterLeaseInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Four pings missed: the lease has gone to another instance (or none is left to send them).</summary>
+    public TimeSpan RouterLeaseTimeout => RouterLeaseInterval * 4;
+
     /// <summary>Retries of a check that failed transiently before it moves to the error queue.</summary>
     [Range(0, 20)]
     public int RetryLimit { get; set; } = 5;

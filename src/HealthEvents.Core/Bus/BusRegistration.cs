@@ -35,6 +35,7 @@ public static class BusRegistration
             builder.Services.AddSingleton<BrokerConnector>();
             // Which shards this process is the active consumer of, learnt from their endpoints.
             builder.Services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<ShardOwnership>());
+            builder.Services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<RouterLease>());
             // Registered before MassTransit's own hosted service: the topology exists before the bus starts.
             builder.Services.AddHostedService<RabbitMqCheckTopology>();
         }
@@ -55,6 +56,9 @@ public static class BusRegistration
             builder.Services.AddSingleton<RabbitMqPublishFlow>();
             builder.Services.AddSingleton<IPublishFlow>(sp => sp.GetRequiredService<RabbitMqPublishFlow>());
             builder.Services.AddHostedService(sp => sp.GetRequiredService<RabbitMqPublishFlow>());
+            // After MassTransit's hosted service: the entry endpoint is connected to a running bus.
+            builder.Services.AddSingleton<RouterLease>();
+            builder.Services.AddHostedService<EntryRouting>();
         }
         else
         {
@@ -75,8 +79,10 @@ public static class BusRegistration
         switch (transport)
         {
             case BusTransport.RabbitMq:
-                // The entry queue routes; the checks run on the shard queues, configured below.
-                x.AddConsumer<ShardRouter, ShardRouterDefinition>();
+                // The entry queue routes (connected by EntryRouting, on the instance that holds the
+                // router lease); the checks run on the shard queues, configured below.
+                x.AddConsumer<ShardRouter, ShardRouterDefinition>().ExcludeFromConfigureEndpoints();
+                x.AddConsumer<RouterLeaseConsumer, RouterLeaseConsumerDefinition>();
                 x.AddConsumer<HealthCheckRequestedConsumer, HealthCheckRequestedConsumerDefinition>().ExcludeFromConfigureEndpoints();
                 x.AddConsumer<NearParkedCheckConsumer, NearParkedCheckConsumerDefinition>();
                 x.UsingRabbitMq((context, cfg) =>

@@ -33,6 +33,7 @@ public sealed class CheckQueues
         Shards = [.. Enumerable.Range(0, shards).Select(Shard)];
         HashExchangeAddress = new Uri($"exchange:{HashExchange}?type=x-consistent-hash&durable=true");
         Parking = new RabbitMqParkingTopology(entryQueue);
+        RouterLeaseExchangeAddress = new Uri($"exchange:{RouterLeaseQueue}?type=fanout&durable=true");
     }
 
     public static CheckQueues From(BusOptions options)
@@ -49,6 +50,12 @@ public sealed class CheckQueues
 
     /// <summary>Where the router forwards: the hash exchange, declared by <see cref="RabbitMqCheckTopology"/>.</summary>
     public Uri HashExchangeAddress { get; }
+
+    /// <summary>The queue whose single active consumer holds the <see cref="RouterLease"/>.</summary>
+    public string RouterLeaseQueue => EntryQueue + ".router-lease";
+
+    /// <summary>Where lease pings are sent: the lease queue's own exchange (a queue: address would declare it without single active consumer).</summary>
+    public Uri RouterLeaseExchangeAddress { get; }
 
     /// <summary>Where parked checks wait on RabbitMQ (named after the entry queue).</summary>
     public RabbitMqParkingTopology Parking { get; }

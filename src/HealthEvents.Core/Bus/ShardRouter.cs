@@ -15,8 +15,8 @@ namespace HealthEvents.Core.Bus;
 /// queue, so the other tenants of that shard never wait behind them. Any other check is
 /// forwarded, unchanged, into the consistent-hash exchange with its <c>CustSpaceId</c> as routing
 /// key, so every check of a tenant lands in the same shard queue; the original is acknowledged
-/// only after the broker confirmed the copy. Every instance routes. The check keeps when it was
-/// first asked.
+/// only after the broker confirmed the copy. The instance holding the router lease routes
+/// (<see cref="EntryRouting"/>). The check keeps when it was first asked.
 /// </summary>
 public sealed class ShardRouter(
     CheckQueues queues,

@@ -29,6 +29,10 @@ public class ScaleOutTests
 
         await run.WaitForOutcomesAsync(ids, first, second);
 
+        // One of them reads the entry queue; the other stands by.
+        await Eventually.ReturnsAsync(() => run.EntryConsumersAsync(), n => n == 1, TimeSpan.FromSeconds(30), "one instance left reading the entry queue");
+        Assert.Single(new[] { first, second }, i => i.Output.Contains("this one stands by", StringComparison.Ordinal));
+
         foreach (var tenant in Enumerable.Range(1, Tenants).Select(ManyTenants.Tenant))
         {
             Assert.Single(run.Listener.InstancesThatAnswered(tenant));
@@ -47,11 +51,12 @@ public class ScaleOutTests
             await Eventually.TrueAsync(() => run.Listener.OutcomeCount >= ids.Count / 4 || active.HasExited, TimeSpan.FromSeconds(60), "the first instance to make progress");
             Assert.False(active.HasExited, "the service exited by itself: " + active.Output);
             using var standby = run.StartInstance();
-            await Eventually.TrueAsync(() => standby.Output.Contains("HealthEvents started", StringComparison.Ordinal) || standby.HasExited, TimeSpan.FromSeconds(60), "the standby to connect");
+            await Eventually.TrueAsync(() => standby.Output.Contains("this one stands by", StringComparison.Ordinal) || standby.HasExited, TimeSpan.FromSeconds(60), "the standby to leave the entry queue to the active instance");
             active.Kill();
             Assert.True(run.Listener.OutcomeCount < ids.Count, "the kill came too late to interrupt anything");
 
             await run.WaitForOutcomesAsync(ids, standby);
+            Assert.Contains("reads health-check-requested again", standby.Output, StringComparison.Ordinal);
         }
 
         Assert.Equal(2, run.Listener.AllInstances.Count);
@@ -99,11 +104,19 @@ public class ScaleOutTests
                 ["Bus:Shards"] = "4",
                 // The start-up report says when an instance's bus is up.
                 ["Serilog:MinimumLevel:Override:HealthEvents.Core.Hosting.StartupReport"] = "Information",
+                // And which instance reads the entry queue.
+                ["Serilog:MinimumLevel:Override:HealthEvents.Core.Bus.EntryRouting"] = "Information",
             });
             return new Run(vhost, simulator, bus, listener, directory, new Dictionary<string, string?>(settings));
         }
 
         public ServiceProcess StartInstance() => ServiceProcess.Start(_settings, _directory);
+
+        public async Task<long> EntryConsumersAsync()
+        {
+            await using var broker = await BrokerProbe.ConnectAsync(_vhost.Address);
+            return await broker.ConsumerCountAsync("health-check-requested");
+        }
 
         /// <summary>One check per phone number of every tenant, sent to the documented queue.</summary>
         public async Task<List<Guid>> SendAllAsync()

@@ -39,6 +39,20 @@ public sealed class BrokerProbe : IAsyncDisposable
         }
     }
 
+    /// <summary>Consumers subscribed to <paramref name="queue"/> (active or waiting); -1 while the queue does not exist.</summary>
+    public async Task<long> ConsumerCountAsync(string queue)
+    {
+        await using var channel = await _connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue, TestContext.Current.CancellationToken)).ConsumerCount;
+        }
+        catch (OperationInterruptedException)
+        {
+            return -1;
+        }
+    }
+
     /// <summary>Publishes <paramref name="body"/> as is to an exchange, as a non-MassTransit producer would.</summary>
     public async Task PublishRawAsync(string exchange, byte[] body, string contentType = "application/vnd.masstransit+json")
     {

@@ -2,6 +2,7 @@ using HealthEvents.Core.Budgets;
 using HealthEvents.Core.Bus;
 using HealthEvents.Domain.Tenants;
 using HealthEvents.Graph;
+using HealthEvents.UnitTests.Support;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -96,7 +97,7 @@ public class ShardingSpecs
         var ownership = new ShardOwnership(_time);
         Assert.False(ownership.TryOwnedShardOf("a", out _));
 
-        ownership.Ready(new EndpointEvent(Shard0));
+        ownership.Ready(new FakeEndpointEvent(Shard0));
         Assert.False(ownership.TryOwnedShardOf("a", out _));
 
         ownership.Delivered(Shard0, "a");
@@ -104,7 +105,7 @@ public class ShardingSpecs
         Assert.Equal(Shard0, shard);
         Assert.False(ownership.TryOwnedShardOf("b", out _));
 
-        ownership.Faulted(new EndpointEvent(Shard0));
+        ownership.Faulted(new FakeEndpointEvent(Shard0));
         Assert.False(ownership.TryOwnedShardOf("a", out _));
 
         // A check delivered before the fault and run after it proves nothing.
@@ -112,12 +113,12 @@ public class ShardingSpecs
         Assert.False(ownership.TryOwnedShardOf("a", out _));
 
         // Ready again (reconnected): the role may have moved, so only a new delivery makes it the owner.
-        ownership.Ready(new EndpointEvent(Shard0));
+        ownership.Ready(new FakeEndpointEvent(Shard0));
         Assert.False(ownership.TryOwnedShardOf("a", out _));
         ownership.Delivered(Shard0, "b");
         Assert.True(ownership.TryOwnedShardOf("a", out _));
 
-        ownership.Stopping(new EndpointEvent(Shard0));
+        ownership.Stopping(new FakeEndpointEvent(Shard0));
         Assert.False(ownership.TryOwnedShardOf("a", out _));
     }
 
@@ -128,8 +129,8 @@ public class ShardingSpecs
         var (ownership, takeover) = OwnerOfShard0PastItsHold(budget);
         Assert.IsType<Admission.Granted>(budget.AdmitCall(new GraphCallScope("a", "1")));
 
-        ownership.Faulted(new EndpointEvent(Shard0));
-        ownership.Ready(new EndpointEvent(Shard0));
+        ownership.Faulted(new FakeEndpointEvent(Shard0));
+        ownership.Ready(new FakeEndpointEvent(Shard0));
         _time.Advance(TimeSpan.FromSeconds(5));
         var regained = _time.GetUtcNow();
         takeover.Observe(Shard0, "a");
@@ -144,7 +145,7 @@ public class ShardingSpecs
     {
         using var budget = NewBudget();
         var (ownership, takeover) = OwnerOfShard0PastItsHold(budget);
-        ownership.Faulted(new EndpointEvent(Shard0));
+        ownership.Faulted(new FakeEndpointEvent(Shard0));
 
         takeover.Observe(Shard0, "a");
 
@@ -163,18 +164,4 @@ public class ShardingSpecs
 
     private ShardTakeover NewTakeover(GraphBudget budget, BusTransport transport, ShardOwnership? ownership = null) =>
         new(budget, ownership ?? new ShardOwnership(_time), Options.Create(new BudgetOptions()), Options.Create(new BusOptions { Transport = transport }), _time);
-
-    /// <summary>The receive endpoint events MassTransit raises, for one input address.</summary>
-    private sealed class EndpointEvent(Uri inputAddress) : ReceiveEndpointReady, ReceiveEndpointStopping, ReceiveEndpointFaulted
-    {
-        public Uri InputAddress { get; } = inputAddress;
-
-        public IReceiveEndpoint ReceiveEndpoint => throw new NotSupportedException();
-
-        public bool IsStarted => true;
-
-        public bool Removed => false;
-
-        public Exception Exception { get; } = new InvalidOperationException("connection lost");
-    }
 }
