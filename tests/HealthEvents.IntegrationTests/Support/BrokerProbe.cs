@@ -26,30 +26,21 @@ public sealed class BrokerProbe : IAsyncDisposable
     }
 
     /// <summary>Messages ready in <paramref name="queue"/>; -1 while the queue does not exist.</summary>
-    public async Task<long> MessageCountAsync(string queue)
-    {
-        await using var channel = await _connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
-        try
-        {
-            return (await channel.QueueDeclarePassiveAsync(queue, TestContext.Current.CancellationToken)).MessageCount;
-        }
-        catch (OperationInterruptedException)
-        {
-            return -1;
-        }
-    }
+    public async Task<long> MessageCountAsync(string queue) => await DeclarePassiveAsync(queue) is { } ok ? ok.MessageCount : -1;
 
     /// <summary>Consumers subscribed to <paramref name="queue"/> (active or waiting); -1 while the queue does not exist.</summary>
-    public async Task<long> ConsumerCountAsync(string queue)
+    public async Task<long> ConsumerCountAsync(string queue) => await DeclarePassiveAsync(queue) is { } ok ? ok.ConsumerCount : -1;
+
+    private async Task<QueueDeclareOk?> DeclarePassiveAsync(string queue)
     {
         await using var channel = await _connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
         try
         {
-            return (await channel.QueueDeclarePassiveAsync(queue, TestContext.Current.CancellationToken)).ConsumerCount;
+            return await channel.QueueDeclarePassiveAsync(queue, TestContext.Current.CancellationToken);
         }
         catch (OperationInterruptedException)
         {
-            return -1;
+            return null;
         }
     }
 
