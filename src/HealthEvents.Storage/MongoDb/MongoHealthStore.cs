@@ -36,11 +36,15 @@ public sealed class MongoHealthStore(IMongoDatabase database) : IHealthStore
                     PartialFilterExpression = Builders<BsonDocument>.Filter.Exists("pending.0"),
                 }),
         ], cancellationToken);
-        await _history.Indexes.CreateOneAsync(
+        await _history.Indexes.CreateManyAsync(
+        [
             new CreateIndexModel<BsonDocument>(
                 keys.Ascending("custSpaceId").Ascending("nodeType").Ascending("nodeId").Ascending("version"),
                 new CreateIndexOptions { Unique = true, Name = "node_version_unique" }),
-            cancellationToken: cancellationToken);
+            new CreateIndexModel<BsonDocument>(
+                keys.Ascending("custSpaceId").Ascending("checkedAt"),
+                new CreateIndexOptions { Name = "tenant_checked" }),
+        ], cancellationToken);
     }
 
     public async Task<StoredSnapshot?> GetAsync(NodeKey key, CancellationToken cancellationToken)
@@ -182,11 +186,24 @@ public sealed class MongoHealthStore(IMongoDatabase database) : IHealthStore
 
     public async Task<IReadOnlyList<StoredChange>> GetChangesAsync(string custSpaceId, DateTimeOffset checkedFrom, DateTimeOffset checkedUntil, int max, CancellationToken cancellationToken)
     {
-        // The time is inside the stored change (two schemas), so the range is applied as documents are read.
-        var docs = await _history.Find(Builders<BsonDocument>.Filter.Eq("custSpaceId", custSpaceId))
-            .Sort(Builders<BsonDocument>.Sort.Ascending("recordedAt").Ascending("version"))
-            .ToListAsync(cancellationToken);
-        return [.. docs.Select(d => ReadChange(KeyOf(d), d)).Where(c => c.Current.CheckedAt >= checkedFrom && c.Current.CheckedAt < checkedUntil).Take(max)];
+        // checkedAt (whole milliseconds) selects a little more than the range, and every document
+        // written before it existed; the exact range is applied as documents are read.
+        var filter = Builders<BsonDocument>.Filter;
+        var from = checkedFrom.UtcDateTime.AddTicks(-(checkedFrom.UtcDateTime.Ticks % TimeSpan.TicksPerMillisecond));
+        var docs = _history.Find(filter.Eq("custSpaceId", custSpaceId)
+                & (filter.Exists("checkedAt", false) | (filter.Gte("checkedAt", from) & filter.Lte("checkedAt", checkedUntil.UtcDateTime))))
+            .Sort(Builders<BsonDocument>.Sort.Ascending("recordedAt").Ascending("version"));
+        var changes = new List<StoredChange>();
+        using var cursor = await docs.ToCursorAsync(cancellationToken);
+        while (changes.Count < max && await cursor.MoveNextAsync(cancellationToken))
+        {
+            changes.AddRange(cursor.Current
+                .Select(doc => ReadChange(KeyOf(doc), doc))
+                .Where(c => c.Current.CheckedAt >= checkedFrom && c.Current.CheckedAt < checkedUntil)
+                .Take(max - changes.Count));
+        }
+
+        return changes;
     }
 
     public Task PingAsync(CancellationToken cancellationToken) =>
@@ -199,7 +216,8 @@ public sealed class MongoHealthStore(IMongoDatabase database) : IHealthStore
             Builders<BsonDocument>.Update
                 .SetOnInsert("schema", ChangeDocument.CurrentSchema)
                 .SetOnInsert("change", BsonDocument.Parse(ChangeDocument.Write(change)))
-                .SetOnInsert("recordedAt", DateTime.UtcNow),
+                .SetOnInsert("recordedAt", DateTime.UtcNow)
+                .SetOnInsert("checkedAt", change.Current.CheckedAt.UtcDateTime),
             new UpdateOptions { IsUpsert = true },
             cancellationToken);
     }

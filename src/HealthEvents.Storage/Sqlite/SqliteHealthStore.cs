@@ -63,6 +63,7 @@ public sealed class SqliteHealthStore : IHealthStore, IAsyncDisposable, IDisposa
                 recorded_seq  INTEGER NOT NULL,
                 dispatched    INTEGER NOT NULL DEFAULT 0,
                 schema        INTEGER NOT NULL DEFAULT 1,
+                checked_at_ms INTEGER,
                 PRIMARY KEY (cust_space_id, node_type, node_id, version));
             CREATE INDEX IF NOT EXISTS history_undispatched ON history (recorded_seq) WHERE dispatched = 0;
             -- The next recorded_seq is MAX + 1: without this index every change scanned the whole history.
@@ -73,6 +74,15 @@ public sealed class SqliteHealthStore : IHealthStore, IAsyncDisposable, IDisposa
         {
             await ExecuteAsync(connection, null, "ALTER TABLE history ADD COLUMN schema INTEGER NOT NULL DEFAULT 1", cancellationToken);
         }
+
+        // When Meta gave each change, for reading a tenant's changes by time without reading its
+        // whole history. Rows written before it have none (NULL) and are read and filtered as before.
+        if (!await HasColumnAsync(connection, "history", "checked_at_ms", cancellationToken))
+        {
+            await ExecuteAsync(connection, null, "ALTER TABLE history ADD COLUMN checked_at_ms INTEGER", cancellationToken);
+        }
+
+        await ExecuteAsync(connection, null, "CREATE INDEX IF NOT EXISTS history_tenant_checked ON history (cust_space_id, checked_at_ms)", cancellationToken);
     }
 
     public async Task<StoredSnapshot?> GetAsync(NodeKey key, CancellationToken cancellationToken)
@@ -114,11 +124,12 @@ public sealed class SqliteHealthStore : IHealthStore, IAsyncDisposable, IDisposa
         }
 
         await using (var history = Command(connection, transaction, """
-            INSERT INTO history (cust_space_id, node_type, node_id, version, change_json, schema, recorded_seq)
-            VALUES ($c, $t, $n, $v, $change, $schema, (SELECT COALESCE(MAX(recorded_seq), 0) + 1 FROM history))
+            INSERT INTO history (cust_space_id, node_type, node_id, version, change_json, schema, checked_at_ms, recorded_seq)
+            VALUES ($c, $t, $n, $v, $change, $schema, $checkedAt, (SELECT COALESCE(MAX(recorded_seq), 0) + 1 FROM history))
             """, change.Key))
         {
             history.Parameters.AddWithValue("$v", change.Version);
+            history.Parameters.AddWithValue("$checkedAt", change.Current.CheckedAt.ToUnixTimeMilliseconds());
             history.Parameters.AddWithValue("$change", ChangeDocument.Write(change));
             history.Parameters.AddWithValue("$schema", ChangeDocument.CurrentSchema);
             await history.ExecuteNonQueryAsync(cancellationToken);
@@ -205,10 +216,30 @@ public sealed class SqliteHealthStore : IHealthStore, IAsyncDisposable, IDisposa
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        // The time is inside the stored change (two schemas), so the range is applied as rows are read.
-        command.CommandText = $"SELECT {ChangeColumns} FROM history WHERE cust_space_id = $c ORDER BY recorded_seq";
+        // The column holds whole milliseconds, so it selects a little more than the range (and every
+        // row written before it existed); the exact range is applied as rows are read.
+        // Two index ranges (a plain OR would scan the tenant's whole index range).
+        command.CommandText = $"""
+            SELECT {ChangeColumns}, recorded_seq FROM history WHERE cust_space_id = $c AND checked_at_ms IS NULL
+            UNION ALL
+            SELECT {ChangeColumns}, recorded_seq FROM history WHERE cust_space_id = $c AND checked_at_ms BETWEEN $from AND $until
+            ORDER BY recorded_seq
+            """;
         command.Parameters.AddWithValue("$c", custSpaceId);
-        return [.. (await ReadChangesAsync(command, cancellationToken)).Where(c => c.Current.CheckedAt >= checkedFrom && c.Current.CheckedAt < checkedUntil).Take(max)];
+        command.Parameters.AddWithValue("$from", checkedFrom.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$until", checkedUntil == DateTimeOffset.MaxValue ? long.MaxValue : checkedUntil.ToUnixTimeMilliseconds());
+        var changes = new List<StoredChange>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (changes.Count < max && await reader.ReadAsync(cancellationToken))
+        {
+            var change = ReadChange(reader);
+            if (change.Current.CheckedAt >= checkedFrom && change.Current.CheckedAt < checkedUntil)
+            {
+                changes.Add(change);
+            }
+        }
+
+        return changes;
     }
 
     public async Task PingAsync(CancellationToken cancellationToken)
@@ -227,12 +258,14 @@ public sealed class SqliteHealthStore : IHealthStore, IAsyncDisposable, IDisposa
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var key = new NodeKey(reader.GetString(0), reader.GetString(1), reader.GetString(2));
-            changes.Add(ChangeDocument.Read(key, reader.GetInt64(3), reader.GetInt32(4), reader.GetString(5)));
+            changes.Add(ReadChange(reader));
         }
 
         return changes;
     }
+
+    private static StoredChange ReadChange(SqliteDataReader reader) =>
+        ChangeDocument.Read(new NodeKey(reader.GetString(0), reader.GetString(1), reader.GetString(2)), reader.GetInt64(3), reader.GetInt32(4), reader.GetString(5));
 
     private static async Task<bool> HasColumnAsync(SqliteConnection connection, string table, string column, CancellationToken cancellationToken)
     {

@@ -251,6 +251,19 @@ public abstract class HealthStoreContract
 
         Assert.Equal([("1", 2L), ("1", 3L), ("2", 1L)], changes.Select(c => (c.Key.NodeId, c.Version)));
         Assert.Equal(2, (await store.GetChangesAsync("cs-alpha", T0, T0.AddDays(1), 2, Ct)).Count);
+        Assert.Equal([("1", 1L)], (await store.GetChangesAsync("cs-alpha", T0, T0.AddSeconds(2), 100, Ct)).Select(c => (c.Key.NodeId, c.Version)));
+    }
+
+    [Fact]
+    public async Task The_time_range_of_a_tenants_changes_is_exact_below_a_millisecond()
+    {
+        var store = await CreateStoreAsync();
+        var at = T0.AddTicks(5_000);
+        Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(Change(Key(node: "1"), 1, "BLOCKED", at).Item2, Ct));
+
+        Assert.Single(await store.GetChangesAsync("cs-alpha", at, at.AddTicks(1), 10, Ct));
+        Assert.Empty(await store.GetChangesAsync("cs-alpha", at.AddTicks(1), T0.AddDays(1), 10, Ct));
+        Assert.Empty(await store.GetChangesAsync("cs-alpha", T0, at, 10, Ct));
     }
 
     [Fact]

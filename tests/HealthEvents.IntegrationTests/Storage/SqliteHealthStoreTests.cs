@@ -58,6 +58,11 @@ public sealed class SqliteHealthStoreTests : HealthStoreContract, IDisposable
         Assert.Equal("141006", change.Current.Entities[0].Errors[0].ErrorCode);
         Assert.Equal("AVAILABLE", change.Previous!.CanSendMessage);
         Assert.Equal("BLOCKED", Assert.Single(await store.GetHistoryAsync(key, 1, 10, Ct)).Current.CanSendMessage);
+
+        // Read by time too, though it was written before history rows carried their time.
+        var at = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+        Assert.Equal(2, Assert.Single(await store.GetChangesAsync("cs-alpha", at.AddHours(-1), at.AddHours(1), 10, Ct)).Version);
+        Assert.Empty(await store.GetChangesAsync("cs-alpha", at.AddTicks(1), at.AddHours(1), 10, Ct));
     }
 
     public void Dispose()
