@@ -63,6 +63,21 @@ public class ScaleOutTests
         Assert.All(run.WorstCallsInAnySecond(), worst => Assert.True(worst.Value <= 5, $"{worst.Key} made {worst.Value} calls in one second across the fail-over"));
     }
 
+    [Fact]
+    public async Task With_single_router_off_every_instance_reads_the_entry_queue()
+    {
+        await using var run = await Run.StartAsync("every-router", new Dictionary<string, string?> { ["Bus:SingleRouter"] = "false" });
+        using var first = run.StartInstance();
+        using var second = run.StartInstance();
+        var ids = await run.SendAllAsync();
+
+        // Long enough for a lease to lapse, had there been one.
+        await run.WaitForOutcomesAsync(ids, first, second);
+
+        Assert.Equal(2, await run.EntryConsumersAsync());
+        Assert.All(new[] { first, second }, i => Assert.DoesNotContain("stands by", i.Output, StringComparison.Ordinal));
+    }
+
     /// <summary>A broker virtual host, a Graph simulator, a shared store and a listener that records which instance answered.</summary>
     private sealed class Run : IAsyncDisposable
     {
@@ -79,7 +94,7 @@ public class ScaleOutTests
 
         public Listener Listener { get; }
 
-        public static async Task<Run> StartAsync(string name)
+        public static async Task<Run> StartAsync(string name, IReadOnlyDictionary<string, string?>? extra = null)
         {
             var vhost = await RabbitBroker.CreateVirtualHostAsync();
             var scenario = ManyTenants.Create(Tenants, PhonesEach);
@@ -106,7 +121,7 @@ public class ScaleOutTests
                 ["Serilog:MinimumLevel:Override:HealthEvents.Core.Hosting.StartupReport"] = "Information",
                 // And which instance reads the entry queue.
                 ["Serilog:MinimumLevel:Override:HealthEvents.Core.Bus.EntryRouting"] = "Information",
-            });
+            }.Concat(extra ?? new Dictionary<string, string?>()));
             return new Run(vhost, simulator, bus, listener, directory, new Dictionary<string, string?>(settings));
         }
 
