@@ -52,7 +52,9 @@ public sealed class CheckQueues
     public Uri HashExchangeAddress { get; }
 
     /// <summary>The queue whose single active consumer holds the <see cref="RouterLease"/>.</summary>
-    public string RouterLeaseQueue => EntryQueue + ".router-lease";
+    public string RouterLeaseQueue => EntryQueue + RouterLeaseSuffix;
+
+    public const string RouterLeaseSuffix = ".router-lease";
 
     /// <summary>Where lease pings are sent: the lease queue's own exchange (a queue: address would declare it without single active consumer).</summary>
     public Uri RouterLeaseExchangeAddress { get; }
