@@ -10,13 +10,16 @@ namespace HealthEvents.Core.Bus;
 /// <see cref="RouterLease"/>. Shards are owned the same way (the first instance to subscribe), so
 /// the router is usually the owner of every shard and runs each check where it read it; an
 /// instance that owns nothing would only forward what it read, one more broker trip per check on
-/// the same machines the owner needs. Every instance starts reading the entry queue (nothing waits
-/// for a lease at start-up), sends a ping every <c>Bus:RouterLeaseInterval</c>, and stops reading
-/// once it has gone a lease timeout without one while its own lease endpoint listens (its pings
-/// then reach the holder); it starts again as soon as pings reach it, which is when the holder has
-/// gone, or when its lease endpoint stops listening. Only efficiency depends on this: any instance routes correctly, so
-/// two reading at once during a hand-over is harmless, and a check waits in the entry queue
-/// meanwhile. <c>Bus:SingleRouter</c> = false has every instance read the entry queue.
+/// the same machines the owner needs.
+/// <para>
+/// Every instance starts reading the entry queue (nothing waits for a lease at start-up) and sends
+/// a ping every <c>Bus:RouterLeaseInterval</c>. It stops reading once it has gone a lease timeout
+/// without receiving one while its own lease endpoint listens (its pings then reach the holder),
+/// and starts again as soon as pings reach it (the holder has gone) or its lease endpoint stops
+/// listening. Only efficiency depends on this: any instance routes correctly, so two reading at
+/// once during a hand-over is harmless, and checks wait in the entry queue meanwhile.
+/// <c>Bus:SingleRouter</c> = false has every instance read the entry queue.
+/// </para>
 /// </summary>
 public sealed class EntryRouting(
     IReceiveEndpointConnector connector,
