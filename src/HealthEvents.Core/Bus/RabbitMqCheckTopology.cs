@@ -2,7 +2,6 @@ using System.Globalization;
 using HealthEvents.Core.Parking;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
@@ -15,14 +14,13 @@ namespace HealthEvents.Core.Bus;
 /// binding missing at that moment would silently drop a check. Declarations are idempotent, so
 /// every instance declares on start.
 /// </summary>
-public sealed class RabbitMqCheckTopology(IOptions<BusOptions> bus, BrokerConnector broker, ILogger<RabbitMqCheckTopology> logger) : IHostedService
+public sealed class RabbitMqCheckTopology(CheckQueues queues, BrokerConnector broker, ILogger<RabbitMqCheckTopology> logger) : IHostedService
 {
     /// <summary>The queue argument MassTransit must declare the shard queues with too (RabbitMQ refuses a mismatch).</summary>
     public static readonly KeyValuePair<string, object> SingleActiveConsumer = new("x-single-active-consumer", true);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var queues = CheckQueues.From(bus.Value);
         var parking = queues.Parking;
         await using var connection = await broker.ConnectAsync("healthevents-topology", cancellationToken);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);

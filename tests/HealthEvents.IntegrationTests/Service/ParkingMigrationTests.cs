@@ -25,7 +25,7 @@ public class ParkingMigrationTests
         var queues = CheckQueues.From(bus.Value);
         using var logs = new CapturingLoggerProvider();
         using var logging = LoggerFactory.Create(b => b.AddProvider(logs));
-        var topology = new RabbitMqCheckTopology(bus, new BrokerConnector(bus, NullLogger<BrokerConnector>.Instance), logging.CreateLogger<RabbitMqCheckTopology>());
+        var topology = new RabbitMqCheckTopology(queues, new BrokerConnector(bus, NullLogger<BrokerConnector>.Instance), logging.CreateLogger<RabbitMqCheckTopology>());
         await topology.StartAsync(ct);
 
         // What the earlier version declared for its lowest level (topic exchange, quorum queue that
