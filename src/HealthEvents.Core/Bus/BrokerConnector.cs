@@ -18,16 +18,22 @@ public sealed class BrokerConnector(IOptions<BusOptions> bus, ILogger<BrokerConn
     private static readonly TimeSpan FirstDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
 
+    // A broker that refuses a virtual host now and then leaves the client's handshake waiting instead
+    // of failing it; an attempt that has not finished by then is a failed attempt, not a hang.
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(15);
+
     public async Task<IConnection> ConnectAsync(string clientName, CancellationToken cancellationToken)
     {
         var delay = FirstDelay;
         for (var attempt = 1; ; attempt++)
         {
+            using var attemptDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attemptDeadline.CancelAfter(AttemptTimeout);
             try
             {
-                return await OpenAsync(clientName, cancellationToken);
+                return await OpenAsync(clientName, attemptDeadline.Token);
             }
-            catch (Exception ex) when (ex is BrokerUnreachableException or OperationInterruptedException)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsConnectFailure(ex))
             {
                 logger.LogWarning("Broker at {Broker} {Problem} (attempt {Attempt}); trying again in {Delay} s",
                     LogSafe.Url(bus.Value.RabbitMqUri), Describe(ex), attempt, delay.TotalSeconds);
@@ -37,6 +43,11 @@ public sealed class BrokerConnector(IOptions<BusOptions> bus, ILogger<BrokerConn
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
         }
     }
+
+    // Everything the client throws while the broker is away, refusing or slow; not a bug of ours.
+    private static bool IsConnectFailure(Exception ex) =>
+        ex is BrokerUnreachableException or OperationInterruptedException or OperationCanceledException or TimeoutException
+            or IOException or SocketException;
 
     /// <summary>A connection proven usable: the broker can refuse the virtual host only once a channel is asked for.</summary>
     private async Task<IConnection> OpenAsync(string clientName, CancellationToken cancellationToken)
@@ -64,6 +75,7 @@ public sealed class BrokerConnector(IOptions<BusOptions> bus, ILogger<BrokerConn
             _ when causes.OfType<OperationInterruptedException>().Any(e => e.ShutdownReason?.ReplyCode == 530) => "refused access to the virtual host",
             _ when causes.OfType<SocketException>().FirstOrDefault() is { } socket => $"cannot be reached ({socket.SocketErrorCode})",
             _ when causes.OfType<ConnectFailureException>().Any() => "cannot be reached (nothing answers at that host and port)",
+            _ when causes[^1] is OperationCanceledException or TimeoutException => $"did not finish the handshake within {AttemptTimeout.TotalSeconds} s",
             _ => $"cannot be reached ({causes[^1].GetType().Name})",
         };
     }

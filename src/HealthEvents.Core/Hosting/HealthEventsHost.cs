@@ -38,7 +38,12 @@ public static class HealthEventsHost
         ArgumentNullException.ThrowIfNull(host);
         if (host.Services.GetService<BrokerConnector>() is { } broker)
         {
-            using var stop = new CancellationTokenSource();
+            // Not disposed: a signal can arrive while Cancel() runs the broker wait's continuations,
+            // which leave this scope; Cancel() on a disposed source would then crash the process.
+            // Without a timer the source holds nothing that needs disposing.
+#pragma warning disable CA2000
+            var stop = new CancellationTokenSource();
+#pragma warning restore CA2000
             using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             var probes = host.Services.GetService<IBrokerWaitProbes>();

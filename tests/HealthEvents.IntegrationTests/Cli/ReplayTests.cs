@@ -43,7 +43,7 @@ public class ReplayTests
 
         var onlyBeta = await replay.RunAsync(ErrorQueue, EntryQueue, new ReplayFilter(Tenant: "beta"), dryRun: false, null, null, ct);
         Assert.Equal(new ReplayResult(3, 1, 2, 0), onlyBeta);
-        await Verdicts.EveryRequestAnsweredOnceAsync(ledger, [beta], TimeSpan.FromSeconds(30));
+        await Verdicts.EveryRequestAnsweredOnceAsync(ledger, [beta], TimeSpan.FromSeconds(30), h.Store);
         Assert.False(ledger.HasOutcome(alphaWaba) || ledger.HasOutcome(alphaTemplate), "the filter moved alpha's checks too");
 
         var olderOnes = await replay.RunAsync(ErrorQueue, EntryQueue, new ReplayFilter(OlderThan: TimeSpan.FromMinutes(10)), dryRun: false, null, null, ct);
@@ -51,7 +51,7 @@ public class ReplayTests
         var rest = await replay.RunAsync(ErrorQueue, EntryQueue, new ReplayFilter(Reason: "StoreUnavailable"), dryRun: false, null, null, ct);
         Assert.Equal(new ReplayResult(1, 1, 0, 0), rest);
 
-        await Verdicts.EveryRequestAnsweredOnceAsync(ledger, [alphaWaba, alphaTemplate, beta], TimeSpan.FromSeconds(30));
+        await Verdicts.EveryRequestAnsweredOnceAsync(ledger, [alphaWaba, alphaTemplate, beta], TimeSpan.FromSeconds(30), h.Store);
         Assert.Equal("BLOCKED", ledger.Only<HealthCheckCompleted>(alphaTemplate)?.Snapshot.CanSendMessage);
         await Eventually.ReturnsAsync(() => broker.MessageCountAsync(ErrorQueue), n => n == 0, TimeSpan.FromSeconds(10), "an empty error queue");
     }

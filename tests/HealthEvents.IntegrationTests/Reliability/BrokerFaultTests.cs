@@ -53,7 +53,7 @@ public class BrokerFaultTests
         }
 
         var recovered = System.Diagnostics.Stopwatch.StartNew();
-        await Verdicts.EveryRequestAnsweredOnceAsync(ledger, requests, TimeSpan.FromSeconds(90), h.BrokerAddress);
+        await Verdicts.EveryRequestAnsweredOnceAsync(ledger, requests, TimeSpan.FromSeconds(90), h.Store);
         var recovery = recovered.Elapsed;
         await Verdicts.SettledAsync(h, ledger, Tenants, PhonesEach);
         Verdicts.Report("Broker memory alarm", "publishers blocked 2 s mid-run", requests.Count, ledger, 0, h.Simulator.State, recovery);
@@ -81,7 +81,7 @@ public class BrokerFaultTests
         }
 
         var recovered = System.Diagnostics.Stopwatch.StartNew();
-        await Verdicts.EveryRequestAnsweredOnceAsync(ledger, requests, TimeSpan.FromSeconds(120), h.BrokerAddress);
+        await Verdicts.EveryRequestAnsweredOnceAsync(ledger, requests, TimeSpan.FromSeconds(120), h.Store);
         var recovery = recovered.Elapsed;
         await Verdicts.SettledAsync(h, ledger, Tenants, PhonesEach);
         Verdicts.Report("Broker restart", "rabbitmqctl stop_app / start_app mid-run", requests.Count, ledger, 0, h.Simulator.State, recovery);

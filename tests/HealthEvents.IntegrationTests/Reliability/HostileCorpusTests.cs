@@ -74,6 +74,13 @@ public class HostileCorpusTests
             Assert.False(ledger.HasOutcome(id), $"'{item.Name}' is not a message and must not be answered");
         }
 
+        foreach (var (item, id) in hostile.Where(x => x.Case.Expect == "Completed"))
+        {
+            Assert.True(ledger.Only<HealthCheckCompleted>(id) is not null,
+                $"'{item.Name}' must complete, and was answered with {string.Join(", ", ledger.OutcomesOf(id).Select(o => o is HealthCheckRejected r ? $"{r.Reason} ({r.Detail})" : o.GetType().Name))}");
+        }
+
+        await Verdicts.QuietAsync(ledger, h.Store);
         Assert.Empty(ledger.AnsweredTwice());
         foreach (var (request, id) in valid)
         {

@@ -13,11 +13,24 @@ namespace HealthEvents.IntegrationTests.Reliability;
 /// </summary>
 public sealed class OutcomeLedger : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Guid, object>> _outcomes = new();
+    // Per request, every distinct answer: keyed by MessageId and content, so a redelivered copy is one
+    // answer while two answers under one MessageId (recomputed after a crash) are two.
+    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<(Guid MessageId, string Content), object>> _outcomes = new();
     private readonly ConcurrentDictionary<(string, string, string, long), ConcurrentDictionary<Guid, string>> _changes = new();
     private readonly IBusControl _bus;
 
-    private OutcomeLedger(IBusControl bus) => _bus = bus;
+    private OutcomeLedger(IBusControl bus, Uri broker, string queue)
+    {
+        _bus = bus;
+        Broker = broker;
+        Queue = queue;
+    }
+
+    /// <summary>The virtual host the ledger listens on, where the verdicts look for quiet.</summary>
+    public Uri Broker { get; }
+
+    /// <summary>The ledger's own queue.</summary>
+    public string Queue { get; }
 
     public static async Task<OutcomeLedger> StartAsync(Uri broker, string name)
     {
@@ -32,7 +45,7 @@ public sealed class OutcomeLedger : IAsyncDisposable
                 e.Handler<HealthStatusChanged>(c => ledger!.Change(c.MessageId, c.Message));
             });
         });
-        ledger = new OutcomeLedger(bus);
+        ledger = new OutcomeLedger(bus, broker, name);
         await bus.StartAsync(TestContext.Current.CancellationToken);
         return ledger;
     }
@@ -43,14 +56,14 @@ public sealed class OutcomeLedger : IAsyncDisposable
 
     public bool HasOutcome(Guid requestId) => _outcomes.ContainsKey(requestId);
 
-    /// <summary>The outcome messages (by distinct MessageId) that answered <paramref name="requestId"/>.</summary>
+    /// <summary>The distinct outcome messages (by MessageId and content) that answered <paramref name="requestId"/>.</summary>
     public IReadOnlyList<object> OutcomesOf(Guid requestId) =>
         _outcomes.TryGetValue(requestId, out var answers) ? [.. answers.Values] : [];
 
     public T? Only<T>(Guid requestId)
         where T : class => OutcomesOf(requestId).OfType<T>().SingleOrDefault();
 
-    /// <summary>Requests answered by more than one distinct message (a second answer, not a redelivered copy).</summary>
+    /// <summary>Requests answered by more than one distinct message (a second answer or another content, not a redelivered copy).</summary>
     public IReadOnlyList<Guid> AnsweredTwice() => [.. _outcomes.Where(o => o.Value.Count > 1).Select(o => o.Key)];
 
     /// <summary>Change events whose node and version arrived under two MessageIds or with two contents.</summary>
@@ -90,7 +103,7 @@ public sealed class OutcomeLedger : IAsyncDisposable
     {
         if (initiator is { } request && messageId is { } id)
         {
-            _outcomes.GetOrAdd(request, _ => new())[id] = outcome;
+            _outcomes.GetOrAdd(request, _ => new())[(id, System.Text.Json.JsonSerializer.Serialize(outcome, outcome.GetType()))] = outcome;
         }
 
         return Task.CompletedTask;

@@ -88,11 +88,11 @@ public class RepeatedCrashTests
             FlipStatuses(simulator, 3);
             using var last = ServiceProcess.Start(settings, directory);
             var recovered = System.Diagnostics.Stopwatch.StartNew();
-            await Verdicts.EveryRequestAnsweredOnceAsync(ledger, requests, TimeSpan.FromSeconds(180));
+            await Verdicts.EveryRequestAnsweredOnceAsync(ledger, requests, TimeSpan.FromSeconds(180), store);
             var recovery = recovered.Elapsed;
             // Asked after the last restart: they must see what changed while the service was down.
             var after = await ledger.AskAllPhonesAsync(Tenants, PhonesEach);
-            await Verdicts.EveryRequestAnsweredOnceAsync(ledger, after, TimeSpan.FromSeconds(180));
+            await Verdicts.EveryRequestAnsweredOnceAsync(ledger, after, TimeSpan.FromSeconds(180), store);
             await Eventually.ReturnsAsync(() => store.GetUndispatchedAsync(10, ct), p => p.Count == 0, TimeSpan.FromSeconds(60), "the outbox to drain");
 
             var nodes = Verdicts.PhonesOf(Tenants, PhonesEach).ToList();
@@ -101,7 +101,10 @@ public class RepeatedCrashTests
             Verdicts.NoBudgetViolation(simulator.State);
             Assert.Equal(3, kills);
             Assert.Contains(ledger.Changes, c => c.NodeId == unpublished!.Key.NodeId && c.Version == unpublished.Version);
-            Verdicts.Report("Repeated kill -9", "3 SIGKILLs, one between store and publish; statuses changed 4 times", requests.Count + after.Count, ledger, 0, simulator.State, recovery);
+            await using var broker = await BrokerProbe.ConnectAsync(vhost.Address);
+            var inErrorQueue = await broker.MessageCountAsync("health-check-requested_error");
+            Assert.True(inErrorQueue <= 0, $"{inErrorQueue} checks in the error queue");
+            Verdicts.Report("Repeated kill -9", "3 SIGKILLs, one between store and publish; statuses changed 4 times", requests.Count + after.Count, ledger, inErrorQueue, simulator.State, recovery);
         }
         finally
         {

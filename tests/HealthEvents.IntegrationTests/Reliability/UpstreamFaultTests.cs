@@ -29,14 +29,14 @@ public class UpstreamFaultTests
         h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.ServerError });
 
         var during = await ledger.AskAllPhonesAsync(Tenants, PhonesEach);
-        await Verdicts.EveryRequestAnsweredOnceAsync(ledger, during, TimeSpan.FromSeconds(60));
+        await Verdicts.EveryRequestAnsweredOnceAsync(ledger, during, TimeSpan.FromSeconds(60), h.Store);
         Assert.All(during, id => Assert.Equal(RejectionReasons.UpstreamUnavailable, ledger.Only<HealthCheckRejected>(id)?.Reason));
 
         h.Simulator.State.ClearFaults();
         var recovered = System.Diagnostics.Stopwatch.StartNew();
         h.Simulator.State.SetHealth(ManyTenants.Phone(1, 1), new NodeHealth { CanSendMessage = "BLOCKED", Errors = [new NodeHealthError(141006, "payment", "fix payment")] });
         var after = await ledger.AskAllPhonesAsync(Tenants, PhonesEach);
-        await Verdicts.EveryRequestAnsweredOnceAsync(ledger, after, TimeSpan.FromSeconds(60));
+        await Verdicts.EveryRequestAnsweredOnceAsync(ledger, after, TimeSpan.FromSeconds(60), h.Store);
         Assert.All(after, id => Assert.True(ledger.Only<HealthCheckCompleted>(id) is not null, $"answered {ledger.Only<HealthCheckRejected>(id)?.Detail}"));
 
         await Verdicts.SettledAsync(h, ledger, Tenants, PhonesEach);
@@ -58,7 +58,7 @@ public class UpstreamFaultTests
         h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.Throttle, NodeId = ManyTenants.Phone(2, 1), Times = 2, RegainAccessMinutes = 0.02 });
 
         var requests = await ledger.AskAllPhonesAsync(Tenants, PhonesEach);
-        await Verdicts.EveryRequestAnsweredOnceAsync(ledger, requests, TimeSpan.FromSeconds(90));
+        await Verdicts.EveryRequestAnsweredOnceAsync(ledger, requests, TimeSpan.FromSeconds(90), h.Store);
         Assert.All(requests, id => Assert.True(
             ledger.Only<HealthCheckCompleted>(id) is not null || ledger.Only<HealthCheckRejected>(id)?.Reason == RejectionReasons.UpstreamUnavailable,
             "answered as completed or upstream unavailable"));
@@ -90,7 +90,7 @@ public class UpstreamFaultTests
             }
         }
 
-        await Verdicts.EveryRequestAnsweredOnceAsync(ledger, requests, TimeSpan.FromSeconds(60));
+        await Verdicts.EveryRequestAnsweredOnceAsync(ledger, requests, TimeSpan.FromSeconds(60), h.Store);
         Assert.All(requests, id =>
         {
             var rejected = ledger.Only<HealthCheckRejected>(id);
