@@ -13,8 +13,10 @@ namespace HealthEvents.Bench;
 /// <summary>
 /// One benchmark run's world: a virtual host of its own on the broker, the Graph simulator (whose
 /// call log is the measure of every budget), a client bus that publishes checks and listens to
-/// outcomes, and service instances, each a separate process (this binary in <c>serve</c> mode) so
-/// it can be killed and its memory read.
+/// outcomes, and service instances, each a separate process running the production binary
+/// (<c>src/HealthEvents.Service</c>: its composition, start-up validation, appsettings.json and log
+/// level, configured through environment variables as a deployment would), so it can be killed and
+/// its memory read.
 /// </summary>
 internal sealed class BenchWorld : IAsyncDisposable
 {
@@ -49,7 +51,7 @@ internal sealed class BenchWorld : IAsyncDisposable
         await RabbitMqCtl("add_vhost", name);
         await RabbitMqCtl("set_permissions", "-p", name, broker.UserInfo.Split(':')[0] is { Length: > 0 } user ? Uri.UnescapeDataString(user) : "guest", ".*", ".*", ".*");
         var simulator = await GraphSimulatorHost.StartAsync(scenario);
-        var directory = Directory.CreateTempSubdirectory("healthevents-bench-").FullName;
+        var directory = System.IO.Directory.CreateTempSubdirectory("healthevents-bench-").FullName;
         return new BenchWorld(new UriBuilder(broker) { Path = "/" + name }.Uri, name, simulator, scenario, directory);
     }
 
@@ -70,9 +72,10 @@ internal sealed class BenchWorld : IAsyncDisposable
         await _client.StartAsync();
     }
 
-    private Task Answer(ConsumeContext context)
+    private Task Answer<T>(ConsumeContext<T> context)
+        where T : class
     {
-        Latencies.Answered(context.InitiatorId);
+        Latencies.Answered(context.InitiatorId, rejected: context.Message is HealthCheckRejected);
         Answers.Enqueue((Stopwatch.GetTimestamp(), context.SourceAddress?.AbsolutePath ?? "?"));
         return Task.CompletedTask;
     }
@@ -115,24 +118,32 @@ internal sealed class BenchWorld : IAsyncDisposable
         return Latencies.Done >= count;
     }
 
-    /// <summary>The service settings for this world: the scenario's tenants, the broker, a shared SQLite file.</summary>
-    public Dictionary<string, string?> ServiceSettings(IDictionary<string, string?>? overrides = null) =>
-        ScenarioService.Settings(Scenario, Simulator.BaseAddress, Path.Combine(_directory, "store.db"), new Dictionary<string, string?>
+    /// <summary>
+    /// The service settings for this world: the scenario's tenants, the broker, a shared SQLite file.
+    /// The log level is production's (appsettings.json: every check at Information), not the
+    /// scenario default's Warning.
+    /// </summary>
+    public Dictionary<string, string?> ServiceSettings(IDictionary<string, string?>? overrides = null)
+    {
+        var settings = ScenarioService.Settings(Scenario, Simulator.BaseAddress, Path.Combine(_directory, "store.db"), new Dictionary<string, string?>
         {
             ["Bus:Transport"] = "RabbitMq",
             ["Bus:RabbitMqUri"] = Vhost.ToString(),
-            ["Serilog:MinimumLevel:Override:HealthEvents.Core.Hosting.StartupReport"] = "Information",
         }.Concat(overrides ?? new Dictionary<string, string?>()).GroupBy(p => p.Key).Select(g => g.Last()));
+        settings.Remove("Serilog:MinimumLevel:Default");
+        return settings;
+    }
 
-    /// <summary>Starts a service instance (this binary, <c>serve</c>) and waits until its bus is up.</summary>
+    /// <summary>Starts a service instance (the production binary, settings as environment variables) and waits until its bus is up.</summary>
     public async Task<Instance> StartInstanceAsync(IDictionary<string, string?> settings)
     {
-        var file = Path.Combine(_directory, $"instance-{_instances.Count}.json");
-        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(settings));
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _directory };
-        start.ArgumentList.Add(typeof(BenchWorld).Assembly.Location);
-        start.ArgumentList.Add("serve");
-        start.ArgumentList.Add(file);
+        start.ArgumentList.Add(ServiceBinary);
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         var instance = new Instance(Process.Start(start)!);
         _instances.Add(instance);
         var clock = Stopwatch.StartNew();
@@ -143,6 +154,14 @@ internal sealed class BenchWorld : IAsyncDisposable
 
         return instance.Started ? instance : throw new InvalidOperationException("The service instance did not start: " + instance.Output);
     }
+
+    /// <summary>Where the production binary was built (the bench project builds it first, in the same configuration).</summary>
+    private static string ServiceBinary { get; } =
+        System.Reflection.CustomAttributeExtensions.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>(typeof(BenchWorld).Assembly).Single(a => a.Key == "ServiceBinary").Value
+        ?? throw new InvalidOperationException("The bench assembly does not say where the service binary is.");
+
+    /// <summary>The folder this world's files (stores) live in.</summary>
+    public string Directory => _directory;
 
     public async ValueTask DisposeAsync()
     {
@@ -158,7 +177,7 @@ internal sealed class BenchWorld : IAsyncDisposable
 
         await Simulator.DisposeAsync();
         await RabbitMqCtl("delete_vhost", _vhostName);
-        Directory.Delete(_directory, recursive: true);
+        System.IO.Directory.Delete(_directory, recursive: true);
     }
 
     private static async Task RabbitMqCtl(params string[] args)

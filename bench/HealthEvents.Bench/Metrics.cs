@@ -10,10 +10,21 @@ internal sealed class Latencies
 {
     private readonly ConcurrentDictionary<Guid, long> _sentAt = new();
     private readonly ConcurrentDictionary<Guid, double> _done = new();
+    private int _rejected;
     private long _firstSent;
     private long _lastDone;
 
+    /// <summary>Requests answered, either way.</summary>
     public int Done => _done.Count;
+
+    /// <summary>Requests answered with <c>HealthCheckRejected</c>: not a finished check.</summary>
+    public int Rejected => _rejected;
+
+    /// <summary>Requests answered with <c>HealthCheckCompleted</c>.</summary>
+    public int Completed => Done - Rejected;
+
+    /// <summary>Requests sent and not answered yet.</summary>
+    public int Unanswered => _sentAt.Count - Done;
 
     public void Sent(Guid id)
     {
@@ -22,10 +33,15 @@ internal sealed class Latencies
         _sentAt[id] = now;
     }
 
-    public void Answered(Guid? id)
+    public void Answered(Guid? id, bool rejected = false)
     {
         if (id is { } key && _sentAt.TryGetValue(key, out var start) && _done.TryAdd(key, Stopwatch.GetElapsedTime(start).TotalMilliseconds))
         {
+            if (rejected)
+            {
+                Interlocked.Increment(ref _rejected);
+            }
+
             Interlocked.Exchange(ref _lastDone, Stopwatch.GetTimestamp());
         }
     }
@@ -47,6 +63,7 @@ internal sealed class Latencies
     {
         _sentAt.Clear();
         _done.Clear();
+        _rejected = 0;
         _firstSent = 0;
         _lastDone = 0;
     }
@@ -75,13 +92,14 @@ internal static class Violations
 internal static class Row
 {
     public static string Header =>
-        "| scenario | what | done | wall | checks/s | p50 / p99 publish→outcome (ms) | Graph calls | tenants over 5/s (worst 1 s) | WABAs over hourly (worst 1 h) | peak RSS |" + Environment.NewLine +
+        "| scenario | what | completed / rejected / sent | wall | checks/s | p50 / p99 publish→outcome (ms) | Graph calls | tenants over 5/s (worst 1 s) | WABAs over hourly (worst 1 h) | peak RSS |" + Environment.NewLine +
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
 
-    public static string Of(string scenario, string what, int done, int total, TimeSpan wall, Latencies latencies,
+    /// <summary>A row; checks/s counts completed checks only (a rejection is not a finished check).</summary>
+    public static string Of(string scenario, string what, int total, TimeSpan wall, Latencies latencies,
         IReadOnlyList<SimulatedCall> calls, int perSecond, int perHour, long peakRssBytes) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"| {scenario} | {what} | {done}/{total} | {wall.TotalSeconds:0.0} s | {done / wall.TotalSeconds:0} | {latencies.Percentile(0.5):0} / {latencies.Percentile(0.99):0} | {calls.Count} | {Violations.PerSecond(calls, perSecond).Tenants} ({Violations.PerSecond(calls, perSecond).Worst}) | {Violations.PerHour(calls, perHour).Wabas} ({Violations.PerHour(calls, perHour).Worst}) | {Mb(peakRssBytes)} |");
+            $"| {scenario} | {what} | {latencies.Completed} / {latencies.Rejected} / {total} | {wall.TotalSeconds:0.0} s | {latencies.Completed / wall.TotalSeconds:0} | {latencies.Percentile(0.5):0} / {latencies.Percentile(0.99):0} | {calls.Count} | {Violations.PerSecond(calls, perSecond).Tenants} ({Violations.PerSecond(calls, perSecond).Worst}) | {Violations.PerHour(calls, perHour).Wabas} ({Violations.PerHour(calls, perHour).Worst}) | {Mb(peakRssBytes)} |");
 
     public static string Mb(long bytes) => bytes <= 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0} MB");
 }

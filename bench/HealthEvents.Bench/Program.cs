@@ -1,9 +1,7 @@
-using System.Text.Json;
 using HealthEvents.Bench;
-using HealthEvents.Demo;
-using Microsoft.Extensions.Hosting;
 
-// The benchmark suite: real RabbitMQ, the Graph simulator, the service in separate processes.
+// The benchmark suite: real RabbitMQ, the Graph simulator, and the production service binary
+// (src/HealthEvents.Service) in separate processes, configured through environment variables.
 // One command per scenario (results and the machine in docs/benchmarks.md):
 //
 //   dotnet run -c Release --project bench/HealthEvents.Bench -- unconstrained [--tenants 1000] [--checks 20] [--warm-up 5] [--latency-ms 0-0]
@@ -16,15 +14,6 @@ using Microsoft.Extensions.Hosting;
 var bench = new BenchArgs(args);
 switch (args.FirstOrDefault())
 {
-    case "serve":
-        // A service instance for the scenarios above: the scenario's settings from a file, until killed.
-        var settings = JsonSerializer.Deserialize<Dictionary<string, string?>>(await File.ReadAllTextAsync(args[1]))!;
-        using (var host = ScenarioService.CreateBuilder(settings).Build())
-        {
-            await host.RunAsync();
-        }
-
-        return 0;
     case "unconstrained":
         return await Scenarios.UnconstrainedAsync(bench);
     case "rate-bound":

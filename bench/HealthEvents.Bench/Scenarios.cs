@@ -33,6 +33,11 @@ internal static class Scenarios
         var bare = await Floors.BareMassTransitAsync(world.Vhost, total);
         var bareCpu = CpuReading.PerFloorMessage(bareCpuBefore, CpuReading.Take([]), total);
         await world.ListenAsync();
+        // The same-work floor on the nodes the service will check, in its own store: warm, then measured.
+        var tokens = world.Scenario.Tokens.ToDictionary(t => t.Name, t => t.Token);
+        await SameWorkFloor.RunAsync(world.Vhost, world.Simulator.BaseAddress, tokens, [.. BenchTenants.Backlog(tenants, each, warmUp)], world.Directory);
+        var sameWork = await SameWorkFloor.RunAsync(world.Vhost, world.Simulator.BaseAddress, tokens, [.. BenchTenants.Backlog(tenants, 0, each)], world.Directory);
+        world.Simulator.State.ClearCalls();
         var instance = await world.StartInstanceAsync(world.ServiceSettings(Unbounded()));
         world.SendToShards = args.Text("--entry", "publish") == "shards";
         await world.PublishAsync(BenchTenants.Backlog(tenants, each, warmUp));
@@ -40,15 +45,21 @@ internal static class Scenarios
         world.Latencies.Reset();
         var cpuBefore = CpuReading.Take(world.Instances);
         await world.PublishAsync(BenchTenants.Backlog(tenants, 0, each));
-        var ok = await world.WaitForAsync(total, TimeSpan.FromMinutes(10));
+        var answered = await world.WaitForAsync(total, TimeSpan.FromMinutes(10));
         var cpuAfter = CpuReading.Take(world.Instances);
-        var service = world.Latencies.Done / world.Latencies.Span.TotalSeconds;
+        var ok = answered && world.Latencies.Completed == total;
+        var service = world.Latencies.Completed / world.Latencies.Span.TotalSeconds;
         Console.WriteLine(Row.Header);
         Console.WriteLine(Row.Of("unconstrained", $"{tenants} tenants x {each}, limits not binding, Graph {args.Text("--latency-ms", "0-0")} ms, {(world.SendToShards ? "sent to the shard exchange" : "published")}",
-            world.Latencies.Done, total, world.Latencies.Span, world.Latencies, world.Simulator.State.Calls, int.MaxValue, int.MaxValue, instance.PeakRssBytes));
+            total, world.Latencies.Span, world.Latencies, world.Simulator.State.Calls, int.MaxValue, int.MaxValue, instance.PeakRssBytes));
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"floors, same run, {total} messages: raw RabbitMQ.Client {raw:0} msg/s, bare MassTransit {bare:0} msg/s; service {service:0} checks/s = {service / bare:P0} of bare MassTransit, {service / raw:P0} of raw"));
+            $"floors, same run, {total} messages: raw RabbitMQ.Client {raw:0} msg/s, bare MassTransit {bare:0} msg/s, same-work consumer {sameWork:0} checks/s; service {service:0} checks/s = {service / sameWork:P0} of the same-work consumer, {service / bare:P0} of bare MassTransit, {service / raw:P0} of raw"));
+        if (!ok)
+        {
+            Console.WriteLine($"FAILED: {world.Latencies.Completed} of {total} checks completed ({world.Latencies.Rejected} rejected, {world.Latencies.Unanswered} unanswered)");
+        }
+
         Console.WriteLine(CpuReading.PerCheck(cpuBefore, cpuAfter, world.Latencies.Done));
         Console.WriteLine("bare MassTransit's " + bareCpu);
         return ok ? 0 : 1;
@@ -94,17 +105,23 @@ internal static class Scenarios
         }
 
         await publishing;
-        var ok = await world.WaitForAsync(total, TimeSpan.FromMinutes(5));
+        var answered = await world.WaitForAsync(total, TimeSpan.FromMinutes(5));
+        var ok = answered && world.Latencies.Completed == total;
         var cpuAfter = CpuReading.Take(world.Instances);
-        var throughput = world.Latencies.Done / world.Latencies.Span.TotalSeconds;
+        var throughput = world.Latencies.Completed / world.Latencies.Span.TotalSeconds;
         var peak = world.Instances.Where(i => !i.Process.HasExited).Select(i => i.PeakRssBytes).DefaultIfEmpty(0).Max();
         Console.WriteLine(Row.Header);
         Console.WriteLine(Row.Of(failOver ? "fail-over" : "rate-bound", $"{instances} instance(s), {tenants} tenants x {each} backlog at {Rps}/s{failOverNote}",
-            world.Latencies.Done, total, world.Latencies.Span, world.Latencies, world.Simulator.State.Calls, Rps, HourlyDefault, peak));
+            total, world.Latencies.Span, world.Latencies, world.Simulator.State.Calls, Rps, HourlyDefault, peak));
         var spans = world.Simulator.State.Calls.Skip(warmUpCalls).GroupBy(c => c.TokenName).Select(g => (g.Max(c => c.At) - g.Min(c => c.At)).TotalSeconds).ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"throughput {throughput:0} checks/s = {throughput / (tenants * Rps):P1} of the possible {tenants * Rps}/s; a tenant's first to last call: avg {spans.Average():0.0} s, max {spans.Max():0.0} s (at exactly {Rps}/s: {(each) / (double)Rps:0.0} s)"));
         Console.WriteLine(CpuReading.PerCheck(cpuBefore, cpuAfter, world.Latencies.Done));
+        if (!ok)
+        {
+            Console.WriteLine($"FAILED: {world.Latencies.Completed} of {total} checks completed ({world.Latencies.Rejected} rejected, {world.Latencies.Unanswered} unanswered)");
+        }
+
         return ok ? 0 : 1;
     }
 
@@ -130,7 +147,7 @@ internal static class Scenarios
 
         Console.WriteLine(Row.Header);
         Console.WriteLine(Row.Of("memory", $"{total} checks queued before start ({tenants} tenants x {each}), default budgets, observed {clock.Elapsed.TotalSeconds:0} s",
-            world.Latencies.Done, total, clock.Elapsed, world.Latencies, world.Simulator.State.Calls, Rps, HourlyDefault, instance.PeakRssBytes));
+            total, clock.Elapsed, world.Latencies, world.Simulator.State.Calls, Rps, HourlyDefault, instance.PeakRssBytes));
         return 0;
     }
 
@@ -140,6 +157,7 @@ internal static class Scenarios
         var flood = args.Int("--flood", 20_000);
         var quiet = args.Int("--quiet", 50);
         var seconds = args.Int("--seconds", 10);
+        var failed = false;
         Console.WriteLine(Row.Header);
         foreach (var setup in args.Setups())
         {
@@ -149,17 +167,27 @@ internal static class Scenarios
             scenario.Wabas = [.. scenario.Wabas, .. Enumerable.Range(1, flood - 1).Select(n => new HealthEvents.GraphSimulator.Scenarios.ScenarioWaba { Id = BenchTenants.Waba(1, n), BusinessId = "506914307656634", AppId = "634974688087057" })];
             await using var world = await BenchWorld.CreateAsync(args.Broker, scenario);
             await using var naive = await StartAsync(setup, world);
+            // Discarded: JIT, connections and the shards' first owner, so "alone" is the warm baseline.
+            var warmUp = await QuietPhaseAsync(world, quiet, seconds);
+            world.Latencies.Reset();
             var alone = await QuietPhaseAsync(world, quiet, seconds);
             var clock = Stopwatch.StartNew();
             await world.PublishAsync(Enumerable.Range(0, flood).Select(n => BenchTenants.Check(1, n)), 500);
             var withFlood = await QuietPhaseAsync(world, quiet, seconds);
+            var quietSent = alone.Count + withFlood.Count;
+            var quietAnswered = alone.Concat(withFlood).Count(world.Latencies.IsDone);
             var ratio = world.Latencies.Percentile(0.99, withFlood) / world.Latencies.Percentile(0.99, alone);
             Console.WriteLine(Row.Of($"flood ({setup})",
-                string.Create(CultureInfo.InvariantCulture, $"{flood} flood checks, {quiet} quiet tenants x 1/s for {seconds} s per phase: quiet p50/p99 alone {world.Latencies.Percentile(0.5, alone):0} / {world.Latencies.Percentile(0.99, alone):0} ms, with flood {world.Latencies.Percentile(0.5, withFlood):0} / {world.Latencies.Percentile(0.99, withFlood):0} ms, **p99 ratio {ratio:0.00}**"),
-                world.Latencies.Done, world.Latencies.Done, clock.Elapsed, world.Latencies, world.Simulator.State.Calls, Rps, HourlyDefault, PeakOf(world)));
+                string.Create(CultureInfo.InvariantCulture, $"{flood} flood checks, {quiet} quiet tenants x 1/s for {seconds} s per phase after a {seconds} s warm-up ({warmUp.Count(world.Latencies.IsDone)} answered, discarded): quiet answered {quietAnswered}/{quietSent}; quiet p50/p99 alone {world.Latencies.Percentile(0.5, alone):0} / {world.Latencies.Percentile(0.99, alone):0} ms, with flood {world.Latencies.Percentile(0.5, withFlood):0} / {world.Latencies.Percentile(0.99, withFlood):0} ms, **p99 ratio {ratio:0.00}**"),
+                flood + quietSent, clock.Elapsed, world.Latencies, world.Simulator.State.Calls, Rps, HourlyDefault, PeakOf(world)));
+            if (quietAnswered < quietSent)
+            {
+                Console.WriteLine($"FAILED: {quietSent - quietAnswered} quiet checks unanswered after 5 minutes");
+                failed = true;
+            }
         }
 
-        return 0;
+        return failed ? 1 : 0;
     }
 
     /// <summary>N requests spread over M nodes of one tenant, all at once: how many Graph calls; the service and the naive baseline.</summary>
@@ -176,7 +204,7 @@ internal static class Scenarios
             await world.PublishAsync(Enumerable.Range(0, requests).Select(i => BenchTenants.Check(1, i % nodes)));
             var complete = await world.WaitForAsync(requests, timeout);
             Console.WriteLine(Row.Of($"coalescing ({setup})", $"{requests} requests over {nodes} nodes of one tenant{(complete ? "" : $", stopped after {timeout.TotalSeconds:0} s")}",
-                world.Latencies.Done, requests, complete ? world.Latencies.Span : timeout, world.Latencies, world.Simulator.State.Calls, Rps, HourlyDefault, PeakOf(world)));
+                requests, complete ? world.Latencies.Span : timeout, world.Latencies, world.Simulator.State.Calls, Rps, HourlyDefault, PeakOf(world)));
         }
 
         return 0;
