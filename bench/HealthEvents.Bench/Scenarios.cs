@@ -169,6 +169,7 @@ internal static class Scenarios
             await using var naive = await StartAsync(setup, world);
             // Discarded: JIT, connections and the shards' first owner, so "alone" is the warm baseline.
             var warmUp = await QuietPhaseAsync(world, quiet, seconds);
+            var warmUpAnswered = warmUp.Count(world.Latencies.IsDone);
             world.Latencies.Reset();
             var alone = await QuietPhaseAsync(world, quiet, seconds);
             var clock = Stopwatch.StartNew();
@@ -178,7 +179,7 @@ internal static class Scenarios
             var quietAnswered = alone.Concat(withFlood).Count(world.Latencies.IsDone);
             var ratio = world.Latencies.Percentile(0.99, withFlood) / world.Latencies.Percentile(0.99, alone);
             Console.WriteLine(Row.Of($"flood ({setup})",
-                string.Create(CultureInfo.InvariantCulture, $"{flood} flood checks, {quiet} quiet tenants x 1/s for {seconds} s per phase after a {seconds} s warm-up ({warmUp.Count(world.Latencies.IsDone)} answered, discarded): quiet answered {quietAnswered}/{quietSent}; quiet p50/p99 alone {world.Latencies.Percentile(0.5, alone):0} / {world.Latencies.Percentile(0.99, alone):0} ms, with flood {world.Latencies.Percentile(0.5, withFlood):0} / {world.Latencies.Percentile(0.99, withFlood):0} ms, **p99 ratio {ratio:0.00}**"),
+                string.Create(CultureInfo.InvariantCulture, $"{flood} flood checks, {quiet} quiet tenants x 1/s for {seconds} s per phase after a {seconds} s warm-up ({warmUpAnswered}/{warmUp.Count} answered, discarded): quiet answered {quietAnswered}/{quietSent}; quiet p50/p99 alone {world.Latencies.Percentile(0.5, alone):0} / {world.Latencies.Percentile(0.99, alone):0} ms, with flood {world.Latencies.Percentile(0.5, withFlood):0} / {world.Latencies.Percentile(0.99, withFlood):0} ms, **p99 ratio {ratio:0.00}**"),
                 flood + quietSent, clock.Elapsed, world.Latencies, world.Simulator.State.Calls, Rps, HourlyDefault, PeakOf(world)));
             if (quietAnswered < quietSent)
             {
