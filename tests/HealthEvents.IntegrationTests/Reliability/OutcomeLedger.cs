@@ -13,8 +13,8 @@ namespace HealthEvents.IntegrationTests.Reliability;
 /// </summary>
 public sealed class OutcomeLedger : IAsyncDisposable
 {
-    // Per request, every distinct answer: keyed by MessageId and content, so a redelivered copy is one
-    // answer while two answers under one MessageId (recomputed after a crash) are two.
+    // Per request, every distinct answer: keyed by MessageId and content (see Content), so a redelivered
+    // copy is one answer while two answers under one MessageId that say different things are two.
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<(Guid MessageId, string Content), object>> _outcomes = new();
     private readonly ConcurrentDictionary<(string, string, string, long), ConcurrentDictionary<Guid, string>> _changes = new();
     private readonly IBusControl _bus;
@@ -66,6 +66,10 @@ public sealed class OutcomeLedger : IAsyncDisposable
     /// <summary>Requests answered by more than one distinct message (a second answer or another content, not a redelivered copy).</summary>
     public IReadOnlyList<Guid> AnsweredTwice() => [.. _outcomes.Where(o => o.Value.Count > 1).Select(o => o.Key)];
 
+    /// <summary>Each request answered twice with its answers (MessageId and content), for a failure message.</summary>
+    public string DescribeAnsweredTwice() => string.Join(Environment.NewLine,
+        _outcomes.Where(o => o.Value.Count > 1).Select(o => $"{o.Key}: {string.Join(" | ", o.Value.Keys.Select(k => $"{k.MessageId} {k.Content}"))}"));
+
     /// <summary>Change events whose node and version arrived under two MessageIds or with two contents.</summary>
     public IReadOnlyList<string> ConflictingChanges() =>
         [.. _changes.Where(c => c.Value.Count > 1 || c.Value.Values.Distinct().Count() > 1).Select(c => $"{c.Key}")];
@@ -103,10 +107,23 @@ public sealed class OutcomeLedger : IAsyncDisposable
     {
         if (initiator is { } request && messageId is { } id)
         {
-            _outcomes.GetOrAdd(request, _ => new())[(id, System.Text.Json.JsonSerializer.Serialize(outcome, outcome.GetType()))] = outcome;
+            _outcomes.GetOrAdd(request, _ => new())[(id, Content(outcome))] = outcome;
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// What a sender acts on, as JSON: everything but <c>FromCache</c>, which says how the answer was
+    /// reached, not what it says. A request redelivered after a crash finds the snapshot its first
+    /// delivery stored and answers it from the store: the same snapshot and version under the same
+    /// MessageId is the same answer; a different snapshot or version under it is a second one.
+    /// </summary>
+    private static string Content(object outcome)
+    {
+        var json = System.Text.Json.JsonSerializer.SerializeToNode(outcome, outcome.GetType())!.AsObject();
+        json.Remove(nameof(HealthCheckCompleted.FromCache));
+        return json.ToJsonString();
     }
 
     private Task Change(Guid? messageId, HealthStatusChanged change)

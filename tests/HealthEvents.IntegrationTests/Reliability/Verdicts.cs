@@ -26,7 +26,7 @@ public static class Verdicts
         }
 
         await QuietAsync(ledger, store);
-        Assert.Empty(ledger.AnsweredTwice());
+        Assert.True(ledger.AnsweredTwice().Count == 0, "answered twice: " + ledger.DescribeAnsweredTwice());
     }
 
     /// <summary>
