@@ -129,13 +129,24 @@ internal static class SameWorkFloor
 
         await context.Publish(new HealthStatusChanged
         {
-            CustSpaceId = request.CustSpaceId, NodeType = request.NodeType, NodeId = request.WabaId!, WabaId = request.WabaId,
-            Current = snapshot.CanSendMessage, Entities = entities, CheckedAt = snapshot.CheckedAt, Version = version,
+            CustSpaceId = request.CustSpaceId,
+            NodeType = request.NodeType,
+            NodeId = request.WabaId!,
+            WabaId = request.WabaId,
+            Current = snapshot.CanSendMessage,
+            Entities = entities,
+            CheckedAt = snapshot.CheckedAt,
+            Version = version,
         }, p => p.InitiatorId = context.MessageId);
         await context.Publish(new HealthCheckCompleted
         {
-            CustSpaceId = request.CustSpaceId, NodeType = request.NodeType, NodeId = request.WabaId!, WabaId = request.WabaId,
-            Snapshot = snapshot, FromCache = false, Version = version,
+            CustSpaceId = request.CustSpaceId,
+            NodeType = request.NodeType,
+            NodeId = request.WabaId!,
+            WabaId = request.WabaId,
+            Snapshot = snapshot,
+            FromCache = false,
+            Version = version,
         }, p => p.InitiatorId = context.MessageId);
     }
 }
