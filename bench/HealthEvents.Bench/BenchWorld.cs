@@ -51,7 +51,7 @@ internal sealed class BenchWorld : IAsyncDisposable
         await RabbitMqCtl("add_vhost", name);
         await RabbitMqCtl("set_permissions", "-p", name, broker.UserInfo.Split(':')[0] is { Length: > 0 } user ? Uri.UnescapeDataString(user) : "guest", ".*", ".*", ".*");
         var simulator = await GraphSimulatorHost.StartAsync(scenario);
-        var directory = System.IO.Directory.CreateTempSubdirectory("healthevents-bench-").FullName;
+        var directory = Directory.CreateTempSubdirectory("healthevents-bench-").FullName;
         return new BenchWorld(new UriBuilder(broker) { Path = "/" + name }.Uri, name, simulator, scenario, directory);
     }
 
@@ -161,7 +161,7 @@ internal sealed class BenchWorld : IAsyncDisposable
         ?? throw new InvalidOperationException("The bench assembly does not say where the service binary is.");
 
     /// <summary>The folder this world's files (stores) live in.</summary>
-    public string Directory => _directory;
+    public string DataDirectory => _directory;
 
     public async ValueTask DisposeAsync()
     {
@@ -177,7 +177,7 @@ internal sealed class BenchWorld : IAsyncDisposable
 
         await Simulator.DisposeAsync();
         await RabbitMqCtl("delete_vhost", _vhostName);
-        System.IO.Directory.Delete(_directory, recursive: true);
+        Directory.Delete(_directory, recursive: true);
     }
 
     private static async Task RabbitMqCtl(params string[] args)

@@ -35,8 +35,8 @@ internal static class Scenarios
         await world.ListenAsync();
         // The same-work floor on the nodes the service will check, in its own store: warm, then measured.
         var tokens = world.Scenario.Tokens.ToDictionary(t => t.Name, t => t.Token);
-        await SameWorkFloor.RunAsync(world.Vhost, world.Simulator.BaseAddress, tokens, [.. BenchTenants.Backlog(tenants, each, warmUp)], world.Directory);
-        var sameWork = await SameWorkFloor.RunAsync(world.Vhost, world.Simulator.BaseAddress, tokens, [.. BenchTenants.Backlog(tenants, 0, each)], world.Directory);
+        await SameWorkFloor.RunAsync(world.Vhost, world.Simulator.BaseAddress, tokens, [.. BenchTenants.Backlog(tenants, each, warmUp)], world.DataDirectory);
+        var sameWork = await SameWorkFloor.RunAsync(world.Vhost, world.Simulator.BaseAddress, tokens, [.. BenchTenants.Backlog(tenants, 0, each)], world.DataDirectory);
         world.Simulator.State.ClearCalls();
         var instance = await world.StartInstanceAsync(world.ServiceSettings(Unbounded()));
         world.SendToShards = args.Text("--entry", "publish") == "shards";
@@ -55,10 +55,7 @@ internal static class Scenarios
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"floors, same run, {total} messages: raw RabbitMQ.Client {raw:0} msg/s, bare MassTransit {bare:0} msg/s, same-work consumer {sameWork:0} checks/s; service {service:0} checks/s = {service / sameWork:P0} of the same-work consumer, {service / bare:P0} of bare MassTransit, {service / raw:P0} of raw"));
-        if (!ok)
-        {
-            Console.WriteLine($"FAILED: {world.Latencies.Completed} of {total} checks completed ({world.Latencies.Rejected} rejected, {world.Latencies.Unanswered} unanswered)");
-        }
+        ReportIncomplete(world, total, ok);
 
         Console.WriteLine(CpuReading.PerCheck(cpuBefore, cpuAfter, world.Latencies.Done));
         Console.WriteLine("bare MassTransit's " + bareCpu);
@@ -117,10 +114,7 @@ internal static class Scenarios
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"throughput {throughput:0} checks/s = {throughput / (tenants * Rps):P1} of the possible {tenants * Rps}/s; a tenant's first to last call: avg {spans.Average():0.0} s, max {spans.Max():0.0} s (at exactly {Rps}/s: {(each) / (double)Rps:0.0} s)"));
         Console.WriteLine(CpuReading.PerCheck(cpuBefore, cpuAfter, world.Latencies.Done));
-        if (!ok)
-        {
-            Console.WriteLine($"FAILED: {world.Latencies.Completed} of {total} checks completed ({world.Latencies.Rejected} rejected, {world.Latencies.Unanswered} unanswered)");
-        }
+        ReportIncomplete(world, total, ok);
 
         return ok ? 0 : 1;
     }
@@ -233,6 +227,15 @@ internal static class Scenarios
         var naive = new NaiveBaseline(world.Vhost, world.Simulator.BaseAddress, world.Scenario.Tokens.ToDictionary(t => t.Name, t => t.Token), world.Latencies);
         await naive.StartAsync();
         return naive;
+    }
+
+    /// <summary>A run whose checks did not all complete says so on a line of its own.</summary>
+    private static void ReportIncomplete(BenchWorld world, int total, bool ok)
+    {
+        if (!ok)
+        {
+            Console.WriteLine($"FAILED: {world.Latencies.Completed} of {total} checks completed ({world.Latencies.Rejected} rejected, {world.Latencies.Unanswered} unanswered)");
+        }
     }
 
     private static long PeakOf(BenchWorld world) => world.Instances.Select(i => i.PeakRssBytes).DefaultIfEmpty(0).Max();

@@ -19,18 +19,14 @@ public sealed class OutcomeLedger : IAsyncDisposable
     private readonly ConcurrentDictionary<(string, string, string, long), ConcurrentDictionary<Guid, string>> _changes = new();
     private readonly IBusControl _bus;
 
-    private OutcomeLedger(IBusControl bus, Uri broker, string queue)
+    private OutcomeLedger(IBusControl bus, Uri broker)
     {
         _bus = bus;
         Broker = broker;
-        Queue = queue;
     }
 
     /// <summary>The virtual host the ledger listens on, where the verdicts look for quiet.</summary>
     public Uri Broker { get; }
-
-    /// <summary>The ledger's own queue.</summary>
-    public string Queue { get; }
 
     public static async Task<OutcomeLedger> StartAsync(Uri broker, string name)
     {
@@ -45,7 +41,7 @@ public sealed class OutcomeLedger : IAsyncDisposable
                 e.Handler<HealthStatusChanged>(c => ledger!.Change(c.MessageId, c.Message));
             });
         });
-        ledger = new OutcomeLedger(bus, broker, name);
+        ledger = new OutcomeLedger(bus, broker);
         await bus.StartAsync(TestContext.Current.CancellationToken);
         return ledger;
     }

@@ -101,8 +101,7 @@ public class RepeatedCrashTests
             Verdicts.NoBudgetViolation(simulator.State);
             Assert.Equal(3, kills);
             Assert.Contains(ledger.Changes, c => c.NodeId == unpublished!.Key.NodeId && c.Version == unpublished.Version);
-            await using var broker = await BrokerProbe.ConnectAsync(vhost.Address);
-            var inErrorQueue = await broker.MessageCountAsync("health-check-requested_error");
+            var inErrorQueue = await Verdicts.InErrorQueueAsync(vhost.Address);
             Assert.True(inErrorQueue <= 0, $"{inErrorQueue} checks in the error queue");
             Verdicts.Report("Repeated kill -9", "3 SIGKILLs, one between store and publish; statuses changed 4 times", requests.Count + after.Count, ledger, inErrorQueue, simulator.State, recovery);
         }

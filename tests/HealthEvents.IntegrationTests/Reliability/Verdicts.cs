@@ -25,8 +25,21 @@ public static class Verdicts
             throw new TimeoutException($"{ex.Message}{Environment.NewLine}{string.Join(Environment.NewLine, await QueuesAsync(ledger.Broker))}", ex);
         }
 
+        await NoneAnsweredTwiceAsync(ledger, store);
+    }
+
+    /// <summary>No request has two distinct answers, judged once it is quiet (<see cref="QuietAsync"/>).</summary>
+    public static async Task NoneAnsweredTwiceAsync(OutcomeLedger ledger, IHealthStore? store = null)
+    {
         await QuietAsync(ledger, store);
         Assert.True(ledger.AnsweredTwice().Count == 0, "answered twice: " + ledger.DescribeAnsweredTwice());
+    }
+
+    /// <summary>What the entry queue's error queue holds now, read off the broker (-1 while it does not exist).</summary>
+    public static async Task<long> InErrorQueueAsync(Uri broker)
+    {
+        await using var probe = await BrokerProbe.ConnectAsync(broker);
+        return await probe.MessageCountAsync("health-check-requested_error");
     }
 
     /// <summary>
@@ -102,8 +115,7 @@ public static class Verdicts
     /// </summary>
     public static async Task SettledAsync(ServiceHarness h, OutcomeLedger ledger, int tenants, int phonesEach)
     {
-        await using var broker = await BrokerProbe.ConnectAsync(h.BrokerAddress);
-        Assert.True(await broker.MessageCountAsync("health-check-requested_error") <= 0, "nothing in the error queue");
+        Assert.True(await InErrorQueueAsync(h.BrokerAddress) <= 0, "nothing in the error queue");
         var nodes = PhonesOf(tenants, phonesEach).ToList();
         await StoreMatchesSimulatorAsync(h.Store, h.Simulator.State, nodes);
         await NoChangeLostOrDuplicatedAsync(ledger, h.Store, nodes);

@@ -23,8 +23,10 @@ public static class RabbitBroker
 
     private static readonly Lazy<Task<Located>> Broker = new(FindAsync);
 
+    private const string RequiredVariable = "HEALTHEVENTS_REQUIRE_BROKER";
+
     /// <summary>Whether a broker that cannot be used fails the test rather than skipping it.</summary>
-    public static bool Required => Environment.GetEnvironmentVariable("HEALTHEVENTS_REQUIRE_BROKER") == "1";
+    public static bool Required => Requirement.IsRequired(RequiredVariable);
 
     public static async Task<Uri> RequireAsync()
     {
@@ -115,15 +117,7 @@ public static class RabbitBroker
     }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private static void Unavailable(string problem)
-    {
-        if (Required)
-        {
-            Assert.Fail("HEALTHEVENTS_REQUIRE_BROKER=1 and the broker cannot be used: " + problem);
-        }
-
-        Assert.Skip(problem);
-    }
+    private static void Unavailable(string problem) => Requirement.Missing(RequiredVariable, "the broker cannot be used: " + problem);
 
     private static async Task<Located> FindAsync()
     {
