@@ -80,29 +80,16 @@ internal sealed class BenchWorld : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// When set, checks are sent straight to the shard exchange with the tenant as routing key (what
-    /// a sender that opts in does), instead of published and routed by the service.
-    /// </summary>
-    public bool SendToShards { get; set; }
-
     /// <summary>Publishes the checks concurrently (a sequential publisher awaiting each confirm would be what gets measured).</summary>
     public async Task PublishAsync(IEnumerable<HealthCheckRequested> checks, int inFlight = 200)
     {
-        var shards = SendToShards ? await Client.GetSendEndpoint(new CheckQueues("health-check-requested", 1).HashExchangeAddress) : null;
         foreach (var chunk in checks.Chunk(inFlight))
         {
             await Task.WhenAll(chunk.Select(check =>
             {
                 var id = NewId.NextGuid();
                 Latencies.Sent(id);
-                return shards is null
-                    ? Client.Publish(check, c => c.MessageId = id)
-                    : shards.Send(check, c =>
-                    {
-                        c.MessageId = id;
-                        c.SetRoutingKey(check.CustSpaceId);
-                    });
+                return Client.Publish(check, c => c.MessageId = id);
             }));
         }
     }

@@ -39,7 +39,6 @@ internal static class Scenarios
         var sameWork = await SameWorkFloor.RunAsync(world.Vhost, world.Simulator.BaseAddress, tokens, [.. BenchTenants.Backlog(tenants, 0, each)], world.DataDirectory);
         world.Simulator.State.ClearCalls();
         var instance = await world.StartInstanceAsync(world.ServiceSettings(Unbounded()));
-        world.SendToShards = args.Text("--entry", "publish") == "shards";
         await world.PublishAsync(BenchTenants.Backlog(tenants, each, warmUp));
         await world.WaitForAsync(tenants * warmUp, TimeSpan.FromMinutes(5));
         world.Latencies.Reset();
@@ -50,7 +49,7 @@ internal static class Scenarios
         var ok = answered && world.Latencies.Completed == total;
         var service = world.Latencies.Completed / world.Latencies.Span.TotalSeconds;
         Console.WriteLine(Row.Header);
-        Console.WriteLine(Row.Of("unconstrained", $"{tenants} tenants x {each}, limits not binding, Graph {args.Text("--latency-ms", "0-0")} ms, {(world.SendToShards ? "sent to the shard exchange" : "published")}",
+        Console.WriteLine(Row.Of("unconstrained", $"{tenants} tenants x {each}, limits not binding, Graph {args.Text("--latency-ms", "0-0")} ms, published",
             total, world.Latencies.Span, world.Latencies, world.Simulator.State.Calls, int.MaxValue, int.MaxValue, instance.PeakRssBytes));
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -17,4 +17,5 @@ root.Subcommands.Add(StatusCommand.Create(config));
 root.Subcommands.Add(ReplayCommand.Create(config));
 root.Subcommands.Add(RepublishCommand.Create(config));
 root.Subcommands.Add(TenantsCommand.Create(config));
+root.Subcommands.Add(UpgradeCommand.Create(config));
 return await root.Parse(args).InvokeAsync();

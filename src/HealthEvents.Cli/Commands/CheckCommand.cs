@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using HealthEvents.Contracts;
+using HealthEvents.Core.Bus;
 using HealthEvents.Core.HealthChecks;
 using MassTransit;
 using Spectre.Console;
@@ -62,12 +63,12 @@ public static class CheckCommand
                 MaxAge = parse.GetValue(maxAge),
                 RequestedAt = DateTimeOffset.UtcNow,
             };
-            return await AskAsync(address, bus.QueueName, request, parse.GetValue(timeout), parse.GetValue(json), cancellationToken);
+            return await AskAsync(address, bus, request, parse.GetValue(timeout), parse.GetValue(json), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> AskAsync(Uri address, string queue, HealthCheckRequested request, TimeSpan timeout, bool json, CancellationToken cancellationToken)
+    private static async Task<int> AskAsync(Uri address, BusOptions options, HealthCheckRequested request, TimeSpan timeout, bool json, CancellationToken cancellationToken)
     {
         if (await CliBroker.StartBusAsync(address, cancellationToken) is not { } bus)
         {
@@ -76,7 +77,7 @@ public static class CheckCommand
 
         try
         {
-            switch (await bus.AskAsync(queue, request, timeout, cancellationToken))
+            switch (await bus.AskAsync(options, request, timeout, cancellationToken))
             {
                 case CheckAnswer.Completed completed:
                     return Print(completed.Outcome, json);

@@ -43,10 +43,10 @@ public enum BudgetLimit
     MetaPausedApp,
 
     /// <summary>
-    /// This process has just started receiving the tenant's shard: it waits one window, so the
-    /// previous owner's last calls have aged out before it calls for the tenant.
+    /// This process has just become the work queue's active consumer: it waits one window, so the
+    /// previous one's last calls have aged out before it calls for anyone.
     /// </summary>
-    ShardTakeover,
+    Takeover,
 
     /// <summary>
     /// Not a budget: Meta could not be reached (5xx, timeouts, unreadable answers) after the call's

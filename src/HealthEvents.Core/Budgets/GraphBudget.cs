@@ -13,7 +13,7 @@ namespace HealthEvents.Core.Budgets;
 /// and checks at once (<c>MaxConcurrency</c>, a <see cref="ConcurrencyLimiter"/>), with checks paced
 /// one per window ÷ rate (<see cref="CheckPacer"/>);</item>
 /// <item>per WABA: calls in any hour (<see cref="BudgetOptions.WabaCallsPerHour"/>);</item>
-/// <item>per app, WABA or tenant: Meta's own pauses, and per tenant the hold after a shard takeover (<see cref="PauseBook"/>).</item>
+/// <item>per app, WABA or tenant: Meta's own pauses, and the hold after a takeover (<see cref="TakingOver"/>, <see cref="PauseBook"/>).</item>
 /// </list>
 /// Admission never blocks: it grants a lease or names the time to come back (<see cref="Admission"/>).
 /// The consumer asks <see cref="AdmitCheck"/> before a check runs, the Graph client's gate asks
@@ -144,10 +144,24 @@ public sealed class GraphBudget : IDisposable
     }
 
     /// <summary>
-    /// No call for <paramref name="custSpaceId"/> before <paramref name="until"/>: this process has
-    /// just taken over the tenant's shard and does not know the previous owner's last calls.
+    /// This process became the work queue's active consumer at <paramref name="activeSince"/> (its
+    /// first delivery since its endpoint was ready; null: the delivery came through a consumer that
+    /// has gone since). It may be taking over from an instance that just died, whose last Graph calls
+    /// it cannot see, so no call goes out for any tenant until one window (plus the dead instance's
+    /// requests still on the wire) after that: by then those calls have left every window.
     /// </summary>
-    public void HoldTenant(string custSpaceId, DateTimeOffset until) => _pauses.HoldTenant(custSpaceId, until);
+    public void TakingOver(DateTimeOffset? activeSince)
+    {
+        var now = _time.GetUtcNow();
+        var quietUntil = (activeSince ?? now) + _options.Window + TakeoverInFlightMargin;
+        if (now < quietUntil)
+        {
+            _pauses.HoldAll(quietUntil);
+        }
+    }
+
+    /// <summary>How long a dead instance's last requests may still be on their way to Meta.</summary>
+    private static readonly TimeSpan TakeoverInFlightMargin = TimeSpan.FromMilliseconds(250);
 
     /// <summary>What a tenant has spent: Graph calls in the current window and, per WABA it owns, in the current hour.</summary>
     public BudgetUsage Usage(Tenant tenant)

@@ -6,7 +6,7 @@ namespace HealthEvents.Core.Budgets;
 
 /// <summary>
 /// Pauses, each kept for the scope it applies to: Meta's (the app, one WABA or one tenant's token)
-/// and the service's own hold on a tenant whose shard this process has just taken over.
+/// and the service's own hold on every call while this process takes over the work queue.
 /// </summary>
 internal sealed class PauseBook(TimeProvider time)
 {
@@ -18,7 +18,7 @@ internal sealed class PauseBook(TimeProvider time)
         Hold(limit, KeyOf(scope, limit), time.GetUtcNow() + pause.For);
     }
 
-    public void HoldTenant(string custSpaceId, DateTimeOffset until) => Hold(BudgetLimit.ShardTakeover, custSpaceId, until);
+    public void HoldAll(DateTimeOffset until) => Hold(BudgetLimit.Takeover, "", until);
 
     /// <summary>The latest pause still running for any scope the call belongs to, if any.</summary>
     public (DateTimeOffset Until, BudgetLimit Limit)? Current(GraphCallScope scope)
@@ -40,7 +40,7 @@ internal sealed class PauseBook(TimeProvider time)
         _until.AddOrUpdate((limit, key), until, (_, current) => current > until ? current : until);
 
     private static readonly BudgetLimit[] Limits =
-        [BudgetLimit.MetaPausedApp, BudgetLimit.MetaPausedWaba, BudgetLimit.MetaPausedTenant, BudgetLimit.ShardTakeover];
+        [BudgetLimit.MetaPausedApp, BudgetLimit.MetaPausedWaba, BudgetLimit.MetaPausedTenant, BudgetLimit.Takeover];
 
     private static BudgetLimit LimitOf(ThrottleScope scope) => scope switch
     {
@@ -51,7 +51,7 @@ internal sealed class PauseBook(TimeProvider time)
 
     private static string KeyOf(GraphCallScope scope, BudgetLimit limit) => limit switch
     {
-        BudgetLimit.MetaPausedApp => "",
+        BudgetLimit.MetaPausedApp or BudgetLimit.Takeover => "",
         BudgetLimit.MetaPausedWaba => scope.WabaId,
         _ => scope.CustSpaceId,
     };

@@ -17,19 +17,14 @@ public sealed class BusOptions
     /// </summary>
     public Uri RabbitMqUri { get; set; } = new("amqp://guest:guest@localhost:5672/");
 
-    /// <summary>The queue that receives <c>HealthCheckRequested</c> (sent to directly, or bound to the published type).</summary>
+    /// <summary>
+    /// The entry queue that receives <c>HealthCheckRequested</c> (sent to directly, or bound to the
+    /// published type); on RabbitMQ the checks run from <c>{QueueName}.work</c> (<see cref="CheckQueues"/>).
+    /// </summary>
     [Required, RegularExpression("^[A-Za-z0-9_.:-]{1,200}$")]
     public string QueueName { get; set; } = "health-check-requested";
 
-    /// <summary>
-    /// On RabbitMQ, the number of shard queues checks are spread over by <c>CustSpaceId</c> (a
-    /// consistent-hash exchange); each has a single active consumer, so one tenant's budget is held
-    /// by one process at a time. Fixed for a deployment: see the README before changing it.
-    /// </summary>
-    [Range(1, CheckQueues.MaxShards)]
-    public int Shards { get; set; } = 8;
-
-    /// <summary>Checks processed at once per queue (the entry queue and each shard this process is active on).</summary>
+    /// <summary>Checks processed at once per queue (the entry queue, and on RabbitMQ the work queue).</summary>
     [Range(1, 10_000)]
     public int ConcurrentMessageLimit { get; set; } = 64;
 
@@ -51,20 +46,6 @@ public sealed class BusOptions
     /// </summary>
     [Range(1, 50_000)]
     public int NearParkingCapacity { get; set; } = 2_000;
-
-    /// <summary>
-    /// On RabbitMQ, only the instance holding the router lease reads the entry queue (the others
-    /// stand by, and take over when it goes): an instance that owns no shard would only forward what
-    /// it read. False: every instance reads it.
-    /// </summary>
-    public bool SingleRouter { get; set; } = true;
-
-    /// <summary>How often every instance pings the router lease queue; the lease lapses after <see cref="RouterLeaseTimeout"/>.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:10")]
-    public TimeSpan RouterLeaseInterval { get; set; } = TimeSpan.FromMilliseconds(250);
-
-    /// <summary>Four pings missed: the lease has gone to another instance (or none is left to send them).</summary>
-    public TimeSpan RouterLeaseTimeout => RouterLeaseInterval * 4;
 
     /// <summary>Retries of a check that failed transiently before it moves to the error queue.</summary>
     [Range(0, 20)]

@@ -33,16 +33,14 @@ public static class BusRegistration
         if (transport == BusTransport.RabbitMq)
         {
             builder.Services.AddSingleton<BrokerConnector>();
-            // Which shards this process is the active consumer of, learnt from their endpoints.
-            builder.Services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<ShardOwnership>());
-            builder.Services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<RouterLease>());
+            // Since when this process is the work queue's active consumer, learnt from its endpoint.
+            builder.Services.AddSingleton<WorkQueueActivity>();
+            builder.Services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<WorkQueueActivity>());
             // Registered before MassTransit's own hosted service: the topology exists before the bus starts.
             builder.Services.AddHostedService<RabbitMqCheckTopology>();
         }
 
         builder.Services.AddOptions<UsageTelemetryOptions>().Configure<IOptions<BusOptions>>((telemetry, bus) => telemetry.Enabled = bus.Value.UsageTelemetry);
-        builder.Services.AddSingleton<ShardTakeover>();
-        builder.Services.AddSingleton<ShardOwnership>();
         builder.Services.AddSingleton(sp => CheckQueues.From(sp.GetRequiredService<IOptions<BusOptions>>().Value));
         (addMassTransit ?? ((services, configure) => services.AddMassTransit(configure)))(builder.Services, x => ConfigureBus(x, transport));
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(o =>
@@ -56,9 +54,6 @@ public static class BusRegistration
             builder.Services.AddSingleton<RabbitMqPublishFlow>();
             builder.Services.AddSingleton<IPublishFlow>(sp => sp.GetRequiredService<RabbitMqPublishFlow>());
             builder.Services.AddHostedService(sp => sp.GetRequiredService<RabbitMqPublishFlow>());
-            // After MassTransit's hosted service: the entry endpoint is connected to a running bus.
-            builder.Services.AddSingleton<RouterLease>();
-            builder.Services.AddHostedService<EntryRouting>();
         }
         else
         {
@@ -79,31 +74,18 @@ public static class BusRegistration
         switch (transport)
         {
             case BusTransport.RabbitMq:
-                // The entry queue routes (connected by EntryRouting, on the instance that holds the
-                // router lease); the checks run on the shard queues, configured below.
-                x.AddConsumer<ShardRouter, ShardRouterDefinition>().ExcludeFromConfigureEndpoints();
-                x.AddConsumer<RouterLeaseConsumer, RouterLeaseConsumerDefinition>();
-                x.AddConsumer<HealthCheckRequestedConsumer, HealthCheckRequestedConsumerDefinition>().ExcludeFromConfigureEndpoints();
+                // Every instance moves checks from the entry queue into the work queue; the one the
+                // broker makes the work queue's active consumer runs them (CheckQueues).
+                x.AddConsumer<EntryForwarder, EntryForwarderDefinition>();
+                x.AddConsumer<HealthCheckRequestedConsumer, HealthCheckRequestedConsumerDefinition>();
                 x.AddConsumer<NearParkedCheckConsumer, NearParkedCheckConsumerDefinition>();
                 x.UsingRabbitMq((context, cfg) =>
                 {
-                    var bus = context.GetRequiredService<IOptions<BusOptions>>().Value;
-                    BrokerAddress.Host(cfg, bus.RabbitMqUri);
+                    BrokerAddress.Host(cfg, context.GetRequiredService<IOptions<BusOptions>>().Value.RabbitMqUri);
                     var queues = context.GetRequiredService<CheckQueues>();
-                    var names = new ShardQueueNames(queues);
-                    cfg.SendTopology.ErrorQueueNameFormatter = names;
-                    cfg.SendTopology.DeadLetterQueueNameFormatter = names;
+                    cfg.SendTopology.ErrorQueueNameFormatter = queues;
+                    cfg.SendTopology.DeadLetterQueueNameFormatter = queues;
                     cfg.ConfigureEndpoints(context);
-                    foreach (var shard in queues.Shards)
-                    {
-                        cfg.ReceiveEndpoint(shard, e =>
-                        {
-                            // Fed only by the hash exchange and parking: not bound to the published message type.
-                            e.ConfigureConsumeTopology = false;
-                            e.SetQueueArgument(RabbitMqCheckTopology.SingleActiveConsumer.Key, RabbitMqCheckTopology.SingleActiveConsumer.Value);
-                            e.ConfigureConsumer<HealthCheckRequestedConsumer>(context);
-                        });
-                    }
                 });
                 break;
             default:

@@ -7,23 +7,22 @@ using Microsoft.Extensions.Options;
 namespace HealthEvents.Core.Bus;
 
 /// <summary>
-/// What every check endpoint shares: the entry queue's documented name (where the consumer is
-/// configured by convention), how many messages run at once, prefetch, and jittered retries for
-/// transient failures before <c>{queue}_error</c>, behind the <see cref="RequestGate"/>: a request
-/// that cannot be read as one is rejected; bytes that are not a message at all land in the error queue.
+/// What every endpoint a check arrives on shares: how many messages run at once, prefetch, and
+/// <see cref="CheckRetry"/> before <c>{entry}_error</c>, behind the <see cref="RequestGate"/>: a request that
+/// cannot be read as one is rejected; bytes that are not a message at all land in the error queue.
 /// </summary>
 public abstract class CheckEndpointDefinition<TConsumer> : ConsumerDefinition<TConsumer>
     where TConsumer : class, IConsumer
 {
-    private readonly BusOptions _bus;
-
-    protected CheckEndpointDefinition(IOptions<BusOptions> bus)
+    protected CheckEndpointDefinition(IOptions<BusOptions> bus, string endpointName)
     {
         ArgumentNullException.ThrowIfNull(bus);
-        _bus = bus.Value;
-        EndpointName = _bus.QueueName;
-        ConcurrentMessageLimit = _bus.ConcurrentMessageLimit;
+        Bus = bus.Value;
+        EndpointName = endpointName;
+        ConcurrentMessageLimit = Bus.ConcurrentMessageLimit;
     }
+
+    protected BusOptions Bus { get; }
 
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator,
@@ -31,17 +30,18 @@ public abstract class CheckEndpointDefinition<TConsumer> : ConsumerDefinition<TC
         IRegistrationContext context)
     {
         ArgumentNullException.ThrowIfNull(endpointConfigurator);
-        endpointConfigurator.PrefetchCount = _bus.PrefetchCount;
+        ArgumentNullException.ThrowIfNull(context);
+        endpointConfigurator.PrefetchCount = Bus.PrefetchCount;
         // Before MassTransit reads the body: requests that cannot be read as one are answered, not faulted.
         var gate = new RequestGate(context.GetRequiredService<ILogger<RequestGate>>());
         endpointConfigurator.ConfigureReceive(r => r.UseFilter(gate));
-        CheckRetry.Use(endpointConfigurator, _bus);
+        CheckRetry.Use(endpointConfigurator, Bus);
     }
 }
 
 /// <summary>
 /// Jittered exponential retries (<c>Bus:RetryLimit</c>) for a check that failed for a reason other
-/// than Meta (the store, the broker), before the error queue: every endpoint a check runs on.
+/// than Meta (the store, the broker), before the error queue: every endpoint a check passes.
 /// </summary>
 public static class CheckRetry
 {

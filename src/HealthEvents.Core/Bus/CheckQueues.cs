@@ -1,69 +1,76 @@
-using System.Globalization;
 using HealthEvents.Core.Parking;
+using MassTransit;
 
 namespace HealthEvents.Core.Bus;
 
 /// <summary>
-/// The names of the queues and exchanges checks travel through on RabbitMQ. Senders publish
-/// <c>HealthCheckRequested</c> or send it to the entry queue (<see cref="EntryQueue"/>, the
-/// documented <c>health-check-requested</c>); the router there forwards each check to
-/// <see cref="HashExchange"/>, a consistent-hash exchange keyed by <c>CustSpaceId</c>, which puts all
-/// of a tenant's checks into the same shard queue (<see cref="Shard"/>). Every shard queue has a
-/// single active consumer.
+/// The queues checks travel through on RabbitMQ, each name and address built here only.
+/// <list type="bullet">
+/// <item><see cref="EntryQueue"/> (<c>health-check-requested</c>): what senders publish or send to. A
+/// plain durable queue, because MassTransit senders declare it exactly so when they send to
+/// <c>queue:health-check-requested</c> (RabbitMQ refuses a declaration whose arguments differ).
+/// Every instance reads it and moves each check, unchanged, into the work queue.</item>
+/// <item><see cref="WorkQueue"/> (<c>health-check-requested.work</c>): a quorum queue with a single
+/// active consumer. Every instance subscribes; the broker delivers to one, and hands the queue to
+/// the next when that one goes. Checks run only here, and parked checks come back here.</item>
+/// </list>
+/// Faulted and skipped checks of every endpoint land in the entry queue's <c>_error</c> and
+/// <c>_skipped</c> queues: one place to look, and to replay from.
 /// </summary>
-public sealed class CheckQueues
+public sealed class CheckQueues : IErrorQueueNameFormatter, IDeadLetterQueueNameFormatter
 {
-    public const int MaxShards = 64;
+    /// <summary>The work queue's arguments, for every declaration of it (MassTransit's and the topology's must match).</summary>
+    public static readonly IReadOnlyDictionary<string, object> WorkQueueArguments = new Dictionary<string, object>
+    {
+        ["x-queue-type"] = "quorum",
+        [SingleActiveConsumerArgument] = true,
+    };
 
-    /// <summary>
-    /// Points each shard gets on the hash ring: with one point each, a handful of shards would split
-    /// the tenants very unevenly.
-    /// </summary>
-    public const int RingPointsPerShard = 64;
+    /// <summary>RabbitMQ's single active consumer queue argument.</summary>
+    public const string SingleActiveConsumerArgument = "x-single-active-consumer";
 
-    /// <summary>The binding key of each shard to the hash exchange: the plugin reads it as the shard's points on the ring.</summary>
-    public static string ShardBindingKey { get; } = RingPointsPerShard.ToString(CultureInfo.InvariantCulture);
-
-    public CheckQueues(string entryQueue, int shards)
+    public CheckQueues(string entryQueue)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(entryQueue);
-        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(shards, MaxShards);
         EntryQueue = entryQueue;
-        Shards = [.. Enumerable.Range(0, shards).Select(Shard)];
-        HashExchangeAddress = new Uri($"exchange:{HashExchange}?type=x-consistent-hash&durable=true");
+        EntryAddress = EntryAddressOf(entryQueue);
+        // Through the queue's own exchange: a queue: address would have MassTransit declare the
+        // queue without its arguments, which the broker refuses.
+        WorkAddress = new Uri($"exchange:{WorkQueue}?type=fanout&durable=true");
         Parking = new RabbitMqParkingTopology(entryQueue);
-        RouterLeaseExchangeAddress = new Uri($"exchange:{RouterLeaseQueue}?type=fanout&durable=true");
     }
+
+    /// <summary>Where every sender of a check sends it (<see cref="BoundedSend.SendChecksAsync"/>, <c>CheckAsker</c>): the entry queue.</summary>
+    public static Uri EntryAddressOf(BusOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return EntryAddressOf(options.QueueName);
+    }
+
+    private static Uri EntryAddressOf(string entryQueue) => new($"queue:{entryQueue}");
 
     public static CheckQueues From(BusOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new CheckQueues(options.QueueName, options.Shards);
+        return new CheckQueues(options.QueueName);
     }
 
     public string EntryQueue { get; }
 
-    public string HashExchange => EntryQueue + ".shards";
+    /// <summary>The entry queue's address (<see cref="EntryAddressOf(BusOptions)"/>).</summary>
+    public Uri EntryAddress { get; }
 
-    public IReadOnlyList<string> Shards { get; }
+    public string WorkQueue => EntryQueue + ".work";
 
-    /// <summary>Where the router forwards: the hash exchange, declared by <see cref="RabbitMqCheckTopology"/>.</summary>
-    public Uri HashExchangeAddress { get; }
-
-    /// <summary>The queue whose single active consumer holds the <see cref="RouterLease"/>.</summary>
-    public string RouterLeaseQueue => EntryQueue + RouterLeaseSuffix;
-
-    public const string RouterLeaseSuffix = ".router-lease";
-
-    /// <summary>Where lease pings are sent: the lease queue's own exchange (a queue: address would declare it without single active consumer).</summary>
-    public Uri RouterLeaseExchangeAddress { get; }
+    /// <summary>Where checks are moved to run: the work queue's exchange.</summary>
+    public Uri WorkAddress { get; }
 
     /// <summary>Where parked checks wait on RabbitMQ (named after the entry queue).</summary>
     public RabbitMqParkingTopology Parking { get; }
 
-    public string Shard(int index) => string.Create(CultureInfo.InvariantCulture, $"{EntryQueue}.shard-{index:00}");
+    public string FormatErrorQueueName(string queueName) => EntryFor(queueName) + "_error";
 
-    /// <summary>Shard queues a deployment with more shards left behind (names past <see cref="Shards"/>).</summary>
-    public IEnumerable<string> SurplusShards => Enumerable.Range(Shards.Count, MaxShards - Shards.Count).Select(Shard);
+    public string FormatDeadLetterQueueName(string queueName) => EntryFor(queueName) + "_skipped";
+
+    private string EntryFor(string queueName) => queueName == WorkQueue || queueName == Parking.NearQueue ? EntryQueue : queueName;
 }

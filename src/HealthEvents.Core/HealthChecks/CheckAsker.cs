@@ -24,10 +24,10 @@ public abstract record CheckAnswer
 /// </summary>
 public static class CheckAsker
 {
-    public static async Task<CheckAnswer> AskAsync(this IBus bus, string entryQueue, HealthCheckRequested request, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<CheckAnswer> AskAsync(this IBus bus, BusOptions options, HealthCheckRequested request, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bus);
-        var client = bus.CreateRequestClient<HealthCheckRequested>(new Uri($"queue:{entryQueue}"), RequestTimeout.After(ms: (int)Math.Ceiling(timeout.TotalMilliseconds)));
+        var client = bus.CreateRequestClient<HealthCheckRequested>(CheckQueues.EntryAddressOf(options), RequestTimeout.After(ms: (int)Math.Ceiling(timeout.TotalMilliseconds)));
         // The request's own timeout covers the wait for an answer, not sending it (see BoundedSend).
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);

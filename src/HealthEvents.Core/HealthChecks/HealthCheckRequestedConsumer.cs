@@ -18,28 +18,15 @@ public sealed class HealthCheckRequestedConsumer(
     HealthCheckProcessor processor,
     ChangePublisher changes,
     ICheckParking parking,
-    ShardTakeover takeover,
     IPublishFlow publishFlow,
     ParkedChecks parkedChecks,
     HealthEventsMetrics metrics,
     TimeProvider time,
     ILogger<HealthCheckRequestedConsumer> logger) : IConsumer<HealthCheckRequested>
 {
-    public Task Consume(ConsumeContext<HealthCheckRequested> context)
+    public async Task Consume(ConsumeContext<HealthCheckRequested> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return RunAsync(context, context.ReceiveContext.InputAddress);
-    }
-
-    /// <summary>
-    /// Runs the check as the owner of <paramref name="queue"/>, the queue its tenant's checks belong
-    /// to (where it is parked back to): the queue it was delivered on, or the shard the router found
-    /// this process owns (<see cref="ShardOwnership"/>).
-    /// </summary>
-    public async Task RunAsync(ConsumeContext<HealthCheckRequested> context, Uri queue)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(queue);
         var request = context.Message;
         HealthEventsMetrics.TagSpan(request.CustSpaceId);
         using var scope = logger.BeginScope(new Dictionary<string, object?>
@@ -55,19 +42,17 @@ public sealed class HealthCheckRequestedConsumer(
         // An answer that cannot be published is not worth a Graph call: wait while the broker blocks publishers.
         await publishFlow.WaitUntilOpenAsync(context.CancellationToken);
         var now = time.GetUtcNow();
-        var askedAt = ParkingHeaders.AskedAtOf(context, now);
-        takeover.Observe(queue, request.CustSpaceId);
-        var parkedSince = ParkingHeaders.Read(context.Headers, ParkingHeaders.ParkedSince);
+        // Read by the endpoint's CheckArrivalFilter.
+        var arrival = context.GetPayload<CheckArrival>();
         var messageId = context.MessageId ?? NewId.NextGuid();
-        parkedChecks.Returned(messageId);
-        var check = new CheckRequest(request, context.ReceiveContext.Body.Length ?? 0, messageId, askedAt,
-            ParkingHeaders.Read(context.Headers, ParkingHeaders.Slot), parkedSince, ParkingHeaders.Read(context.Headers, ParkingHeaders.UpstreamFailingSince));
+        var check = new CheckRequest(request, context.ReceiveContext.Body.Length ?? 0, messageId, arrival.AskedAt,
+            arrival.Slot, arrival.ParkedSince, arrival.UpstreamFailingSince);
 
         switch (await processor.ProcessAsync(check, context.CancellationToken))
         {
             case CheckOutcome.Parked parked:
                 logger.LogDebug("Check parked until {Until} ({Reason})", parked.Until, parked.Reason);
-                await parking.ParkAsync(context, queue, new ParkingTicket(parked.Until, parked.Slot, parkedSince ?? now, askedAt, parked.Reason.ToString(), parked.UpstreamFailingSince));
+                await parking.ParkAsync(context, new ParkingTicket(parked.Until, parked.Slot, arrival.ParkedSince ?? now, arrival.AskedAt, parked.Reason.ToString(), parked.UpstreamFailingSince));
                 parkedChecks.Parked(messageId, request.CustSpaceId, parked.Until);
                 metrics.Parked(request.CustSpaceId, parked.Reason.ToString());
                 break;

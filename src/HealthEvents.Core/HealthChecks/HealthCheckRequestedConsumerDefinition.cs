@@ -1,13 +1,42 @@
+using HealthEvents.Core.Budgets;
 using HealthEvents.Core.Bus;
+using HealthEvents.Core.Parking;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace HealthEvents.Core.HealthChecks;
 
 /// <summary>
-/// The check consumer's endpoint policy: on the in-memory transport it runs on the entry queue; on
-/// RabbitMQ on every shard queue (see <see cref="BusRegistration"/>). Each retry is admitted by the
-/// budget again; budgets are never waited for here: a check the budget defers is parked and leaves
-/// the endpoint at once.
+/// The one endpoint checks run on: on RabbitMQ the work queue (quorum, single active consumer, fed
+/// only by the entry queue and parking); on the in-memory transport the entry queue itself. Each
+/// retry is admitted by the budget again; budgets are never waited for here: a check the budget
+/// defers is parked and leaves the endpoint at once.
 /// </summary>
-public sealed class HealthCheckRequestedConsumerDefinition(IOptions<BusOptions> bus)
-    : CheckEndpointDefinition<HealthCheckRequestedConsumer>(bus);
+public sealed class HealthCheckRequestedConsumerDefinition(IOptions<BusOptions> bus, CheckQueues queues)
+    : CheckEndpointDefinition<HealthCheckRequestedConsumer>(bus, bus.Value.Transport == BusTransport.RabbitMq ? queues.WorkQueue : bus.Value.QueueName)
+{
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<HealthCheckRequestedConsumer> consumerConfigurator,
+        IRegistrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(endpointConfigurator);
+        ArgumentNullException.ThrowIfNull(context);
+        base.ConfigureConsumer(endpointConfigurator, consumerConfigurator, context);
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.ConfigureConsumeTopology = false;
+            foreach (var (key, value) in CheckQueues.WorkQueueArguments)
+            {
+                rabbit.SetQueueArgument(key, value);
+            }
+        }
+
+        endpointConfigurator.UseFilter(new CheckArrivalFilter(
+            context.GetRequiredService<ParkedChecks>(),
+            context.GetRequiredService<GraphBudget>(),
+            context.GetService<WorkQueueActivity>(),
+            context.GetRequiredService<TimeProvider>()));
+    }
+}

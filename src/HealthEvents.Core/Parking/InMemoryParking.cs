@@ -10,13 +10,12 @@ namespace HealthEvents.Core.Parking;
 /// </summary>
 public sealed class InMemoryParking(TimeProvider time) : ICheckParking
 {
-    public Task ParkAsync(ConsumeContext<HealthCheckRequested> context, Uri queue, ParkingTicket ticket)
+    public Task ParkAsync(ConsumeContext<HealthCheckRequested> context, ParkingTicket ticket)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(ticket);
         var delay = ticket.Until - time.GetUtcNow();
-        return context.Forward(queue, Pipe.Execute<SendContext<HealthCheckRequested>>(send =>
+        return context.Forward(context.ReceiveContext.InputAddress, Pipe.Execute<SendContext<HealthCheckRequested>>(send =>
         {
             ticket.Stamp(send);
             send.Delay = delay > TimeSpan.Zero ? delay : null;

@@ -17,9 +17,6 @@ public static class ParkingHeaders
     public const string Reason = "HealthEvents-ParkReason";
     public const string UpstreamFailingSince = "HealthEvents-UpstreamFailingSince";
 
-    /// <summary>The queue a parked check goes back to: the shard it was parked from.</summary>
-    public const string ReturnTo = "HealthEvents-ReturnTo";
-
     /// <summary>
     /// When the check was asked: its <see cref="AskedAt"/> header (set when it was first forwarded
     /// or parked), else when it was sent. A sender's clock ahead of ours must not make every stored

@@ -11,23 +11,20 @@ namespace HealthEvents.Core.Parking;
 /// two can deliver the check twice, never zero times. A short wait (up to
 /// <c>Bus:NearParkingHorizon</c>) goes to the near parking queue, where a service process holds it
 /// until due (<see cref="NearParkedCheckConsumer"/>); a longer one goes through the delay levels of
-/// <see cref="RabbitMqParkingTopology"/>, with headers that spell the delay. Both carry the shard
-/// queue the check belongs to. Both are declared at start-up by <see cref="RabbitMqCheckTopology"/>.
+/// <see cref="RabbitMqParkingTopology"/>, with headers that spell the delay. Both lead back to the
+/// work queue, and are declared at start-up by <see cref="RabbitMqCheckTopology"/>.
 /// </summary>
 public sealed class RabbitMqParking(CheckQueues queues, IOptions<BusOptions> bus, TimeProvider time) : ICheckParking
 {
-    public async Task ParkAsync(ConsumeContext<HealthCheckRequested> context, Uri queue, ParkingTicket ticket)
+    public async Task ParkAsync(ConsumeContext<HealthCheckRequested> context, ParkingTicket ticket)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(ticket);
-        var destination = QueueAddresses.NameOf(queue);
         var delay = ticket.Until - time.GetUtcNow();
         var near = delay <= bus.Value.NearParkingHorizon;
         await context.Forward(near ? queues.Parking.NearExchangeAddress : queues.Parking.EntryAddressFor(delay), Pipe.Execute<SendContext<HealthCheckRequested>>(send =>
         {
             ticket.Stamp(send);
-            send.Headers.Set(ParkingHeaders.ReturnTo, destination);
             if (!near)
             {
                 foreach (var (name, bit) in RabbitMqParkingTopology.DelayHeaders(delay))

@@ -9,12 +9,11 @@ namespace HealthEvents.Core.Parking;
 /// one queue. Instead there are <see cref="Levels"/> levels; level <c>n</c> is a headers exchange and
 /// a queue whose queue-level TTL is <see cref="Unit"/> × 2ⁿ, so every message in it expires in
 /// arrival order. A delay is written in binary into the message's headers, one per level
-/// (<c>HealthEvents-Delay-03: 1</c>), with the queue it goes back to (<c>HealthEvents-ReturnTo</c>).
+/// (<c>HealthEvents-Delay-03: 1</c>).
 /// A message enters at the exchange of its highest 1 bit; each level's exchange routes it into its
 /// queue when its bit is 1 (the queue dead-letters it, headers unchanged, to the next level's
 /// exchange when the TTL runs out) or straight on to the next level when it is 0. After level 0
-/// the deliver exchange routes on <c>HealthEvents-ReturnTo</c> back to the shard queue the check
-/// was parked from. One set of levels serves every shard of an entry queue. Nothing reads a parked
+/// the deliver exchange routes every check back to the work queue. Nothing reads a parked
 /// message before its time; it is late by at most the broker's hops, never early (delays round up
 /// to the unit). The level queues are quorum queues that dead-letter at least once, so a broker
 /// restart mid-hop cannot lose a parked check (it may deliver it twice, which the check's derived
@@ -35,7 +34,6 @@ public sealed class RabbitMqParkingTopology
         ArgumentException.ThrowIfNullOrEmpty(entryQueue);
         EntryQueue = entryQueue;
         _levelAddresses = [.. Enumerable.Range(0, Levels).Select(level => new Uri($"exchange:{LevelName(level)}?type=headers&durable=true"))];
-        DeliverExchangeAddress = new Uri($"exchange:{DeliverExchange}?type=headers&durable=true");
         // Through the queue's own exchange: a queue: address would have MassTransit declare the
         // queue without its single-active-consumer argument, which the broker refuses.
         NearExchangeAddress = new Uri($"exchange:{NearQueue}?type=fanout&durable=true");
@@ -57,9 +55,6 @@ public sealed class RabbitMqParkingTopology
     public string DeliverExchange => $"{EntryQueue}.delay.deliver";
 
     public string NearQueue => $"{EntryQueue}.park.near";
-
-    /// <summary>Where a check goes back to once its delay is over: the queue named in its <see cref="ParkingHeaders.ReturnTo"/>.</summary>
-    public Uri DeliverExchangeAddress { get; }
 
     public Uri NearExchangeAddress { get; }
 
@@ -94,7 +89,10 @@ public sealed class RabbitMqParkingTopology
     public static Dictionary<string, object?> LevelBinding(int level, char bit) =>
         new() { ["x-match"] = "all", [BitHeader(level)] = bit.ToString() };
 
-    /// <summary>The arguments of the deliver exchange's binding to <paramref name="queue"/>.</summary>
-    public static Dictionary<string, object?> DeliveryBinding(string queue) =>
-        new() { ["x-match"] = "all", [ParkingHeaders.ReturnTo] = queue };
+    /// <summary>
+    /// The deliver exchange's one binding, to the work queue: a headers binding that names no header
+    /// matches every message. (A headers exchange because earlier versions declared it so, routing
+    /// on the shard a check came from; the level queues dead-letter to it by name.)
+    /// </summary>
+    public static Dictionary<string, object?> DeliverEverything() => new() { ["x-match"] = "all" };
 }

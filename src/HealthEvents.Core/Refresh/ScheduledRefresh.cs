@@ -28,6 +28,9 @@ public sealed class ScheduledRefresh(
 {
     private static readonly TimeSpan AfterStoreFailure = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long one re-check may take to reach the broker before the refresh moves on.</summary>
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(30);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(tenants.All.Where(t => t.RefreshInterval is not null).Select(t => RefreshAsync(t, t.RefreshInterval!.Value, stoppingToken)));
 
@@ -58,11 +61,18 @@ public sealed class ScheduledRefresh(
                 stretchedTo = plan.Interval;
             }
 
-            var entry = await bus.GetSendEndpoint(new Uri($"queue:{busOptions.Value.QueueName}"));
             foreach (var item in plan.Items)
             {
                 await WaitUntilAsync(roundStart + item.Offset, stoppingToken);
-                await entry.Send(Recheck(tenant, item.Node, plan.Interval / 2), stoppingToken);
+                try
+                {
+                    await bus.SendChecksAsync(busOptions.Value, [(Recheck(tenant, item.Node, plan.Interval / 2), NewId.NextGuid())], SendTimeout, stoppingToken);
+                }
+                catch (TimeoutException)
+                {
+                    // The broker is away: this node waits for the next round rather than holding up the rest.
+                    logger.LogWarning("Scheduled refresh of {CustSpaceId}: the broker did not take a re-check within {Timeout}", tenant.CustSpaceId, SendTimeout);
+                }
             }
 
             await WaitUntilAsync(roundStart + plan.Interval, stoppingToken);

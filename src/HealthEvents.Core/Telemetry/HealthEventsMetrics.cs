@@ -23,7 +23,6 @@ public sealed class HealthEventsMetrics
     private readonly Counter<long> _graphErrors;
     private readonly Counter<long> _apiThrottled;
     private readonly Counter<long> _webhookChanges;
-    private readonly Counter<long> _routed;
 
     public HealthEventsMetrics(IMeterFactory meters, ITenantRegistry tenants, GraphBudget budget)
     {
@@ -43,7 +42,6 @@ public sealed class HealthEventsMetrics
         _parked = meter.CreateCounter<long>("healthevents.checks.parked", "{check}", "Checks parked, by tenant and the limit that parked them (throttled by scope).");
         _graphErrors = meter.CreateCounter<long>("healthevents.graph.errors", "{error}", "Graph API errors, by kind and Meta's error code.");
         _apiThrottled = meter.CreateCounter<long>("healthevents.api.throttled", "{request}", "HTTP API requests refused by the per-tenant API limit.");
-        _routed = meter.CreateCounter<long>("healthevents.checks.routed", "{check}", "Checks read off the entry queue, by tenant: run here because this process owns the tenant's shard (path=local), or forwarded to the shards (path=forwarded).");
         _webhookChanges = meter.CreateCounter<long>("healthevents.webhooks.changes", "{change}", "Meta webhook changes received, by field and what was done (rechecked, unknown_field, unknown_waba, duplicate).");
     }
 
@@ -54,8 +52,6 @@ public sealed class HealthEventsMetrics
     public void Parked(string custSpaceId, string limit) => _parked.Add(1, Tenant(custSpaceId), new("limit", limit));
 
     public void GraphError(string kind, int? code) => _graphErrors.Add(1, new("kind", kind), new("code", code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"));
-
-    public void Routed(string? custSpaceId, bool local) => _routed.Add(1, Tenant(custSpaceId ?? ""), new("path", local ? "local" : "forwarded"));
 
     public void ApiThrottled(string custSpaceId) => _apiThrottled.Add(1, Tenant(custSpaceId));
 

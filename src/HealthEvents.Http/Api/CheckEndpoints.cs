@@ -55,17 +55,9 @@ public static class CheckEndpoints
         }
 
         // A broker that is away must not hold the caller: past AnswerTimeout this is ServiceUnavailable (ApiGate).
-        var timeout = options.Value.AnswerTimeout;
-        using var sending = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        sending.CancelAfter(timeout);
-        var entry = await bus.GetSendEndpoint(new Uri($"queue:{busOptions.Value.QueueName}"));
-        var queued = new List<QueuedCheck>(checks.Count);
-        foreach (var check in checks)
-        {
-            var id = NewId.NextGuid();
-            await BoundedSend.WithinAsync(() => entry.Send(check, c => c.MessageId = id, sending.Token), timeout, http.RequestAborted);
-            queued.Add(new QueuedCheck(id, check.CustSpaceId, check.NodeType, check.WabaId));
-        }
+        var sent = checks.Select(check => (Check: check, MessageId: NewId.NextGuid())).ToList();
+        await bus.SendChecksAsync(busOptions.Value, sent, options.Value.AnswerTimeout, http.RequestAborted);
+        var queued = sent.Select(s => new QueuedCheck(s.MessageId, s.Check.CustSpaceId, s.Check.NodeType, s.Check.WabaId)).ToList();
 
         return ApiAnswers.Accepted(http, new QueuedChecks(queued));
     }

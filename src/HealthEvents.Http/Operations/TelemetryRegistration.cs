@@ -39,7 +39,6 @@ public static class TelemetryRegistration
             .WithTracing(t => t
                 .AddSource(DiagnosticHeaders.DefaultListenerName)
                 .AddAspNetCoreInstrumentation()
-                .AddProcessor(new UntracedLeasePings())
                 .AddOtlpExporter(Exporter))
             .WithMetrics(m => m
                 .AddMeter(InstrumentationOptions.MeterName)

@@ -98,20 +98,14 @@ public static class MetaWebhookEndpoints
         var rechecks = new List<Guid>();
         try
         {
-            // Bounded: with the broker away Meta gets a 503 soon and delivers again later.
-            using var sending = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-            sending.CancelAfter(httpOptions.Value.AnswerTimeout);
-            var entry = await bus.GetSendEndpoint(new Uri($"queue:{busOptions.Value.QueueName}"));
-            for (var i = 0; i < changes.Count; i++)
-            {
-                if (changes[i].Recheck is { } recheck)
-                {
-                    // The same delivery gives the same ids, so a re-check queued twice is one request twice.
-                    var id = DeliveryCheckId(delivery, i);
-                    await BoundedSend.WithinAsync(() => entry.Send(recheck, c => c.MessageId = id, sending.Token), httpOptions.Value.AnswerTimeout, http.RequestAborted);
-                    rechecks.Add(id);
-                }
-            }
+            // Bounded: with the broker away Meta gets a 503 soon and delivers again later. The same
+            // delivery gives the same ids, so a re-check queued twice is one request twice.
+            var sends = changes.Select((change, i) => (change.Recheck, MessageId: DeliveryCheckId(delivery, i)))
+                .Where(c => c.Recheck is not null)
+                .Select(c => (c.Recheck!, c.MessageId))
+                .ToList();
+            await bus.SendChecksAsync(busOptions.Value, sends, httpOptions.Value.AnswerTimeout, http.RequestAborted);
+            rechecks.AddRange(sends.Select(s => s.MessageId));
         }
         catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
         {

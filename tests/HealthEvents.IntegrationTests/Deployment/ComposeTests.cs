@@ -24,7 +24,9 @@ public partial class ComposeTests
     {
         var services = Services();
         Assert.Equal(["mongodb", "rabbitmq", "service", "simulator"], services.Children.Keys.Select(k => ((YamlScalarNode)k).Value).Order());
-        Assert.Contains("rabbitmq_consistent_hash_exchange", Scalar(services, "rabbitmq", "command"), StringComparison.Ordinal);
+        // No plugin: single active consumer and quorum queues are the broker's own.
+        Assert.False(services.Children.TryGetValue(new YamlScalarNode("rabbitmq"), out var rabbit) && ((YamlMappingNode)rabbit).Children.ContainsKey(new YamlScalarNode("command")),
+            "the rabbitmq service needs no command of its own");
 
         foreach (var (service, binary) in new[] { ("service", "HealthEvents.Service.dll"), ("simulator", "HealthEvents.GraphSimulator.dll") })
         {

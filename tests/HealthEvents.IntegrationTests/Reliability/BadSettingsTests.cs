@@ -15,7 +15,7 @@ public class BadSettingsTests
     [Theory]
     [InlineData("Bus:RabbitMqUri", "not a uri " + Canary, "Bus:RabbitMqUri")]
     [InlineData("Bus:Transport", "Kafka" + Canary, "Bus:Transport")]
-    [InlineData("Bus:Shards", "many", "Bus:Shards")]
+    [InlineData("Bus:NearParkingCapacity", "many", "Bus:NearParkingCapacity")]
     [InlineData("Tenants:Defaults:RequestsPerSecond", "fast", "Tenants:Defaults:RequestsPerSecond")]
     [InlineData("Storage:SqlitePath", "/proc/healthevents-nowhere/store.db", "Storage:SqlitePath")]
     [InlineData("GraphApi:BaseUrl", "graph.example/" + Canary, "GraphApi:BaseUrl")]

@@ -1,11 +1,7 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using HealthEvents.Contracts;
-using HealthEvents.Core.Telemetry;
 using HealthEvents.GraphSimulator.Scenarios;
 using HealthEvents.IntegrationTests.Support;
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection;
 using static HealthEvents.IntegrationTests.Support.TestScenarios;
 
 namespace HealthEvents.IntegrationTests.Service;
@@ -52,53 +48,5 @@ public class HealthCheckBrokerTests
         Assert.Equal(AlphaWaba, completed.Message.NodeId);
         Assert.True(bad.Is(out Response<HealthCheckRejected>? rejected));
         Assert.Equal(RejectionReasons.AccessDenied, rejected.Message.Reason);
-    }
-
-    [Fact]
-    public async Task A_check_of_a_tenant_whose_shard_this_instance_owns_runs_here_instead_of_going_round_the_shards_again()
-    {
-        // A rate no check here comes near: a tenant with a backlog is forwarded, and that is not what this test is about.
-        await using var h = await ServiceHarness.StartAsync(TwoTenants(), new Dictionary<string, string?> { ["Tenants:Defaults:RequestsPerSecond"] = "1000" });
-        var routed = new ConcurrentQueue<string?>();
-        using var meters = RoutedPaths(h.Services.GetRequiredService<IMeterFactory>(), routed);
-
-        // Unknown tenant: forwarded to its shard, which this (only) instance then receives and so owns.
-        await h.PublishAsync(WabaCheck());
-        await h.WaitForAsync<HealthCheckCompleted>(c => c.CustSpaceId == "alpha");
-        await h.PublishAsync(WabaCheck());
-        await Eventually.TrueAsync(() => h.PublishedNow<HealthCheckCompleted>(c => c.CustSpaceId == "alpha").Count == 2, TimeSpan.FromSeconds(30), "the second check to complete");
-        // Another tenant is not owned just because a shard is: its first check is forwarded too.
-        await h.PublishAsync(WabaCheck(tenant: "beta", waba: BetaWaba));
-        await h.WaitForAsync<HealthCheckCompleted>(c => c.CustSpaceId == "beta");
-
-        Assert.Equal(["forwarded", "local", "forwarded"], routed);
-        Assert.Equal(2, h.GraphCallsFor(AlphaWaba));
-    }
-
-    /// <summary>The path of every check the router of the service behind <paramref name="factory"/> handles.</summary>
-    private static MeterListener RoutedPaths(IMeterFactory factory, ConcurrentQueue<string?> paths)
-    {
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Scope == factory && instrument.Name == "healthevents.checks.routed")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "path")
-                {
-                    paths.Enqueue(tag.Value as string);
-                }
-            }
-        });
-        listener.Start();
-        return listener;
     }
 }

@@ -10,9 +10,10 @@ using MassTransit;
 namespace HealthEvents.IntegrationTests.Service;
 
 /// <summary>
-/// Several service processes on one broker: checks are sharded by tenant over queues with a single
-/// active consumer, so a tenant's budget is held by one process at a time, and another process takes
-/// over when that one dies, without going over the budget across the hand-over.
+/// Several service processes on one broker: every one reads the entry queue and moves checks into
+/// the work queue, whose single active consumer runs them all, so the budgets are held by one
+/// process at a time; another process takes over when that one dies, without going over a budget
+/// across the hand-over.
 /// </summary>
 public class ScaleOutTests
 {
@@ -20,66 +21,46 @@ public class ScaleOutTests
     private const int PhonesEach = 15;
 
     [Fact]
-    public async Task Two_instances_each_tenant_is_served_by_one_of_them_and_within_its_budget()
+    public async Task Two_instances_one_runs_every_check_within_the_budgets_and_both_read_the_entry_queue()
     {
         await using var run = await Run.StartAsync("scale-out");
         using var first = run.StartInstance();
         using var second = run.StartInstance();
+        await Eventually.TrueAsync(() => new[] { first, second }.All(i => i.Output.Contains("HealthEvents started", StringComparison.Ordinal) || i.HasExited),
+            TimeSpan.FromSeconds(90), "both instances to start");
         var ids = await run.SendAllAsync();
 
         await run.WaitForOutcomesAsync(ids, first, second);
 
-        // One of them reads the entry queue; the other stands by.
-        await Eventually.ReturnsAsync(() => run.EntryConsumersAsync(), n => n == 1, TimeSpan.FromSeconds(30), "one instance left reading the entry queue");
-        Assert.Single(new[] { first, second }, i => i.Output.Contains("this one stands by", StringComparison.Ordinal));
-
-        foreach (var tenant in Enumerable.Range(1, Tenants).Select(ManyTenants.Tenant))
-        {
-            Assert.Single(run.Listener.InstancesThatAnswered(tenant));
-        }
-
+        Assert.Equal(2, await run.ConsumersAsync("health-check-requested"));
+        Assert.Single(run.Listener.AllInstances);
         Assert.All(run.WorstCallsInAnySecond(), worst => Assert.True(worst.Value <= 5, $"{worst.Key} made {worst.Value} calls in one second"));
     }
 
     [Fact]
-    public async Task When_the_active_instance_dies_a_standby_takes_over_every_shard_without_breaking_a_budget()
+    public async Task When_the_active_instance_dies_a_standby_takes_over_the_work_queue_without_breaking_a_budget()
     {
         await using var run = await Run.StartAsync("fail-over");
-        // A third of the backlog first; the rest only once the standby stands by, so however long the
-        // standby takes to start on a busy machine the active instance still has work (at 5 calls/s per
-        // tenant, two seconds of it) when it is killed.
+        // A third of the backlog first; the rest only once the standby has subscribed, so however long
+        // the standby takes to start on a busy machine the active instance still has work (at 5 calls/s
+        // per tenant, two seconds of it) when it is killed.
         var ids = await run.SendAllAsync(1, PhonesEach / 3);
         using (var active = run.StartInstance())
         {
             await Eventually.TrueAsync(() => run.Listener.OutcomeCount >= ids.Count / 2 || active.HasExited, TimeSpan.FromSeconds(60), "the first instance to make progress");
             Assert.False(active.HasExited, "the service exited by itself: " + active.Output);
             using var standby = run.StartInstance();
-            await Eventually.TrueAsync(() => standby.Output.Contains("this one stands by", StringComparison.Ordinal) || standby.HasExited, TimeSpan.FromSeconds(60), "the standby to leave the entry queue to the active instance");
+            await Eventually.TrueAsync(() => standby.Output.Contains("HealthEvents started", StringComparison.Ordinal) || standby.HasExited, TimeSpan.FromSeconds(90), "the standby to subscribe");
+            Assert.False(standby.HasExited, "the standby exited by itself: " + standby.Output);
             ids.AddRange(await run.SendAllAsync(PhonesEach / 3 + 1, PhonesEach));
             active.Kill();
             Assert.True(run.Listener.OutcomeCount < ids.Count, "the kill came too late to interrupt anything");
 
             await run.WaitForOutcomesAsync(ids, standby);
-            Assert.Contains("reads health-check-requested again", standby.Output, StringComparison.Ordinal);
         }
 
         Assert.Equal(2, run.Listener.AllInstances.Count);
         Assert.All(run.WorstCallsInAnySecond(), worst => Assert.True(worst.Value <= 5, $"{worst.Key} made {worst.Value} calls in one second across the fail-over"));
-    }
-
-    [Fact]
-    public async Task With_single_router_off_every_instance_reads_the_entry_queue()
-    {
-        await using var run = await Run.StartAsync("every-router", new Dictionary<string, string?> { ["Bus:SingleRouter"] = "false" });
-        using var first = run.StartInstance();
-        using var second = run.StartInstance();
-        var ids = await run.SendAllAsync();
-
-        // Long enough for a lease to lapse, had there been one.
-        await run.WaitForOutcomesAsync(ids, first, second);
-
-        Assert.Equal(2, await run.EntryConsumersAsync());
-        Assert.All(new[] { first, second }, i => Assert.DoesNotContain("stands by", i.Output, StringComparison.Ordinal));
     }
 
     /// <summary>A broker virtual host, a Graph simulator, a shared store and a listener that records which instance answered.</summary>
@@ -120,24 +101,20 @@ public class ScaleOutTests
             {
                 ["Bus:Transport"] = "RabbitMq",
                 ["Bus:RabbitMqUri"] = vhost.Address.ToString(),
-                ["Bus:Shards"] = "4",
                 // The start-up report says when an instance's bus is up.
                 ["Serilog:MinimumLevel:Override:HealthEvents.Core.Hosting.StartupReport"] = "Information",
-                // And which instance reads the entry queue.
-                ["Serilog:MinimumLevel:Override:HealthEvents.Core.Bus.EntryRouting"] = "Information",
             }.Concat(extra ?? new Dictionary<string, string?>()));
             return new Run(vhost, simulator, bus, listener, directory, new Dictionary<string, string?>(settings));
         }
 
         public ServiceProcess StartInstance() => ServiceProcess.Start(_settings, _directory);
 
-        public async Task<long> EntryConsumersAsync()
+        public async Task<long> ConsumersAsync(string queue)
         {
             await using var broker = await BrokerProbe.ConnectAsync(_vhost.Address);
-            return await broker.ConsumerCountAsync("health-check-requested");
+            return await broker.ConsumerCountAsync(queue);
         }
 
-        /// <summary>One check per phone number of every tenant, sent to the documented queue.</summary>
         /// <summary>Checks of phones <paramref name="first"/>..<paramref name="last"/> of every tenant, tenants interleaved.</summary>
         public async Task<List<Guid>> SendAllAsync(int first = 1, int last = PhonesEach)
         {

@@ -43,12 +43,11 @@ public class ParkingTopologySpecs
     }
 
     [Fact]
-    public void A_levels_bindings_look_at_its_own_bit_and_the_deliver_exchange_at_the_shard()
+    public void A_levels_bindings_look_at_its_own_bit_and_the_deliver_exchange_delivers_everything()
     {
         Assert.Equal(new Dictionary<string, object?> { ["x-match"] = "all", ["HealthEvents-Delay-15"] = "1" }, RabbitMqParkingTopology.LevelBinding(15, '1'));
         Assert.Equal(new Dictionary<string, object?> { ["x-match"] = "all", ["HealthEvents-Delay-00"] = "0" }, RabbitMqParkingTopology.LevelBinding(0, '0'));
-        Assert.Equal(new Dictionary<string, object?> { ["x-match"] = "all", ["HealthEvents-ReturnTo"] = "health-check-requested.shard-03" },
-            RabbitMqParkingTopology.DeliveryBinding("health-check-requested.shard-03"));
+        Assert.Equal(new Dictionary<string, object?> { ["x-match"] = "all" }, RabbitMqParkingTopology.DeliverEverything());
         Assert.Equal("health-check-requested.delay.deliver", _topology.Below(0));
         Assert.Equal("health-check-requested.delay.03", _topology.Below(4));
         Assert.Equal("health-check-requested.delay.03.qq", _topology.LevelQueueName(3));

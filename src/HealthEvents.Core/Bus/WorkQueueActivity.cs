@@ -1,0 +1,58 @@
+using MassTransit;
+
+namespace HealthEvents.Core.Bus;
+
+/// <summary>
+/// Since when this process has been the work queue's active consumer. RabbitMQ does not tell a
+/// consumer it became the single active one, but only the active one receives, and the broker moves
+/// the role only when that consumer goes away: so the first delivery after the endpoint became
+/// ready starts it, and a stop, fault or restart of the endpoint ends it.
+/// </summary>
+public sealed class WorkQueueActivity(CheckQueues queues, TimeProvider time) : IReceiveEndpointObserver
+{
+    private readonly Lock _lock = new();
+    private DateTimeOffset? _since;
+    private bool _released;
+
+    /// <summary>
+    /// A check was delivered on the work queue: since when this process is its active consumer, or
+    /// null when the endpoint has stopped or faulted since (the delivery came through a consumer the
+    /// broker has let go).
+    /// </summary>
+    public DateTimeOffset? Delivered()
+    {
+        lock (_lock)
+        {
+            if (_released)
+            {
+                return null;
+            }
+
+            _since ??= time.GetUtcNow();
+            return _since;
+        }
+    }
+
+    public Task Ready(ReceiveEndpointReady ready) => Change(ready, released: false);
+
+    public Task Stopping(ReceiveEndpointStopping stopping) => Change(stopping, released: true);
+
+    public Task Completed(ReceiveEndpointCompleted completed) => Change(completed, released: true);
+
+    public Task Faulted(ReceiveEndpointFaulted faulted) => Change(faulted, released: true);
+
+    private Task Change(ReceiveEndpointEvent endpoint, bool released)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        if (QueueAddresses.NameOf(endpoint.InputAddress) == queues.WorkQueue)
+        {
+            lock (_lock)
+            {
+                _released = released;
+                _since = null;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using HealthEvents.Contracts;
+using HealthEvents.IntegrationTests.Reliability;
+using HealthEvents.IntegrationTests.Support;
+using MassTransit;
+using RabbitMQ.Client;
+using static HealthEvents.IntegrationTests.Support.TestScenarios;
+
+namespace HealthEvents.IntegrationTests.Service;
+
+/// <summary>
+/// A broker an earlier version ran on (checks waiting in the entry queue, in two shard queues and
+/// in the router lease queue beside a lease ping): start-up names every old queue and what it holds,
+/// `healthevents upgrade --dry-run` lists them and moves nothing, `healthevents upgrade` moves every
+/// check into the work queue and deletes the old queues, and each check is answered exactly once.
+/// </summary>
+public class TopologyUpgradeTests
+{
+    private const string Entry = "health-check-requested";
+    private static readonly string[] ShardQueues = [$"{Entry}.shard-00", $"{Entry}.shard-05"];
+    private const string LeaseQueue = Entry + ".router-lease";
+
+    [Fact]
+    public async Task Checks_left_in_the_old_entry_shard_and_lease_queues_are_each_answered_once_after_the_upgrade()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var vhost = await RabbitBroker.CreateVirtualHostAsync();
+        var checks = new List<Guid>();
+        await using (var connection = await new ConnectionFactory { Uri = vhost.Address }.CreateConnectionAsync(ct))
+        await using (var channel = await connection.CreateChannelAsync(cancellationToken: ct))
+        {
+            // As the earlier version declared them: the entry queue plain, the others with a single active consumer.
+            await channel.QueueDeclareAsync(Entry, durable: true, exclusive: false, autoDelete: false, cancellationToken: ct);
+            foreach (var queue in ShardQueues.Append(LeaseQueue))
+            {
+                await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
+                    arguments: new Dictionary<string, object?> { ["x-single-active-consumer"] = true }, cancellationToken: ct);
+            }
+
+            foreach (var (queue, tenant, waba) in new[]
+                     {
+                         (Entry, "alpha", AlphaWaba), (ShardQueues[0], "alpha", AlphaWaba), (ShardQueues[0], "beta", BetaWaba),
+                         (ShardQueues[1], "beta", BetaWaba), (ShardQueues[1], "alpha", AlphaWaba), (LeaseQueue, "beta", BetaWaba),
+                     })
+            {
+                checks.Add(await PutCheckAsync(channel, queue, WabaCheck(tenant, waba, maxAge: TimeSpan.Zero)));
+            }
+
+            await PutAsync(channel, LeaseQueue, Envelope(NewId.NextGuid(), "urn:message:HealthEvents.Core.Bus:RouterLeasePing", new { Sender = "old/1" }));
+        }
+
+        await using var ledger = await OutcomeLedger.StartAsync(vhost.Address, "upgrade-ledger");
+        await using var h = await ServiceHarness.StartAsync(TwoTenants(), new Dictionary<string, string?> { ["Bus:RabbitMqUri"] = vhost.Address.ToString() });
+        Assert.Contains(h.Logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains($"{ShardQueues[0]} is from an earlier version", StringComparison.Ordinal) && l.Contains("holds 2 messages", StringComparison.Ordinal));
+        Assert.Contains(h.Logs.Lines, l => l.Contains($"{LeaseQueue} is from an earlier version", StringComparison.Ordinal) && l.Contains("holds 2 messages", StringComparison.Ordinal));
+
+        // The entry queue is this version's entry queue too: its check is answered without the upgrade.
+        await Eventually.TrueAsync(() => ledger.HasOutcome(checks[0]), TimeSpan.FromSeconds(60), "the entry queue's check to be answered");
+        Assert.False(checks.Skip(1).Any(ledger.HasOutcome), "a check in an old queue was answered before the upgrade");
+
+        string[] broker = ["--broker", vhost.Address.ToString()];
+        var (dryExit, dryOutput) = await CliProcess.RunAsync(["upgrade", "--dry-run", .. broker]);
+        Assert.True(dryExit == 0, dryOutput);
+        Assert.Contains("3 old queues hold 6 messages", dryOutput, StringComparison.Ordinal);
+        await using var probe = await BrokerProbe.ConnectAsync(vhost.Address);
+        Assert.Equal(2, await probe.MessageCountAsync(ShardQueues[1]));
+
+        var (exit, output) = await CliProcess.RunAsync(["upgrade", .. broker]);
+        Assert.True(exit == 0, output);
+        Assert.Contains($"5 messages moved into {Entry}.work, 3 old queues deleted, 0 left", output, StringComparison.Ordinal);
+        foreach (var queue in ShardQueues.Append(LeaseQueue))
+        {
+            Assert.Equal(-1, await probe.MessageCountAsync(queue));
+        }
+
+        await Verdicts.EveryRequestAnsweredOnceAsync(ledger, checks, TimeSpan.FromSeconds(60), h.Store);
+        var (again, againOutput) = await CliProcess.RunAsync(["upgrade", .. broker]);
+        Assert.True(again == 0, againOutput);
+        Assert.Contains("0 messages moved", againOutput, StringComparison.Ordinal);
+    }
+
+    private static async Task<Guid> PutCheckAsync(IChannel channel, string queue, HealthCheckRequested check)
+    {
+        var id = NewId.NextGuid();
+        await PutAsync(channel, queue, Envelope(id, "urn:message:HealthEvents.Contracts:HealthCheckRequested",
+            new { check.CustSpaceId, check.NodeType, check.WabaId, check.MaxAge, RequestedAt = DateTimeOffset.UtcNow }));
+        return id;
+    }
+
+    private static byte[] Envelope(Guid id, string messageType, object message) =>
+        JsonSerializer.SerializeToUtf8Bytes(new { messageId = id, messageType = new[] { messageType }, message }, Json);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private static async Task PutAsync(IChannel channel, string queue, byte[] body) =>
+        await channel.BasicPublishAsync("", queue, mandatory: true,
+            new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true }, body, TestContext.Current.CancellationToken);
+}
