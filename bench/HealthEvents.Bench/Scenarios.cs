@@ -78,7 +78,7 @@ internal static class Scenarios
             await world.StartInstanceAsync(settings);
         }
 
-        // Warm-up: one check per tenant, so every shard has its owner before the measured backlog.
+        // Warm-up: one check per tenant, so the active instance is past its takeover hold before the measured backlog.
         await world.PublishAsync(BenchTenants.Backlog(tenants, each, 1));
         await world.WaitForAsync(tenants, TimeSpan.FromMinutes(2));
         world.Latencies.Reset();
@@ -160,7 +160,7 @@ internal static class Scenarios
             scenario.Wabas = [.. scenario.Wabas, .. Enumerable.Range(1, flood - 1).Select(n => new HealthEvents.GraphSimulator.Scenarios.ScenarioWaba { Id = BenchTenants.Waba(1, n), BusinessId = "506914307656634", AppId = "634974688087057" })];
             await using var world = await BenchWorld.CreateAsync(args.Broker, scenario);
             await using var naive = await StartAsync(setup, world);
-            // Discarded: JIT, connections and the shards' first owner, so "alone" is the warm baseline.
+            // Discarded: JIT, connections and the takeover hold, so "alone" is the warm baseline.
             var warmUp = await QuietPhaseAsync(world, quiet, seconds);
             var warmUpAnswered = warmUp.Count(world.Latencies.IsDone);
             world.Latencies.Reset();

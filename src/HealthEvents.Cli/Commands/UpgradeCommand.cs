@@ -1,4 +1,5 @@
 using System.CommandLine;
+using HealthEvents.Cli.Upgrade;
 using HealthEvents.Core.Bus;
 using RabbitMQ.Client.Exceptions;
 using Spectre.Console;

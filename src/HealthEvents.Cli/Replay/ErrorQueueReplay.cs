@@ -21,8 +21,7 @@ public sealed class ErrorQueueReplay(IConnection connection, TimeProvider time)
         string errorQueue, string destinationQueue, ReplayFilter filter, bool dryRun, Action<int, int>? progress, Action<FaultedMessage, bool>? seen, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        await using var channel = await connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
+        await using var channel = await ConfirmedCopy.OpenChannelAsync(connection, cancellationToken);
         var waiting = (await channel.QueueDeclarePassiveAsync(errorQueue, cancellationToken)).MessageCount;
         await channel.QueueDeclarePassiveAsync(destinationQueue, cancellationToken);
 
@@ -42,7 +41,7 @@ public sealed class ErrorQueueReplay(IConnection connection, TimeProvider time)
                 // Left unacknowledged: it goes back to the error queue when the channel closes.
                 skipped++;
             }
-            else if (await TryPublishAsync(channel, destinationQueue, delivery, cancellationToken))
+            else if (await ConfirmedCopy.TryPublishAsync(channel, destinationQueue, delivery, KeepHeader, cancellationToken))
             {
                 await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, cancellationToken);
                 moved++;
@@ -58,26 +57,7 @@ public sealed class ErrorQueueReplay(IConnection connection, TimeProvider time)
         return new ReplayResult((int)waiting, moved, skipped, failed);
     }
 
-    private static async Task<bool> TryPublishAsync(IChannel channel, string destinationQueue, BasicGetResult delivery, CancellationToken cancellationToken)
-    {
-        var properties = new BasicProperties(delivery.BasicProperties)
-        {
-            Headers = delivery.BasicProperties.Headers?
-                .Where(h => !FaultHeaderPrefixes.Any(prefix => h.Key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
-                .ToDictionary(h => h.Key, h => h.Value),
-            Persistent = true,
-        };
-        try
-        {
-            // With confirmations tracked, this returns once the broker has the copy, and throws when it refuses it.
-            await channel.BasicPublishAsync("", destinationQueue, mandatory: true, properties, delivery.Body, cancellationToken);
-            return true;
-        }
-        catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.PublishException or RabbitMQ.Client.Exceptions.OperationInterruptedException)
-        {
-            return false;
-        }
-    }
+    private static bool KeepHeader(string name) => !FaultHeaderPrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
 
     private static FaultedMessage Describe(BasicGetResult delivery)
     {

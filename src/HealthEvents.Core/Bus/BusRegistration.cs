@@ -85,6 +85,11 @@ public static class BusRegistration
                     var queues = context.GetRequiredService<CheckQueues>();
                     cfg.SendTopology.ErrorQueueNameFormatter = queues;
                     cfg.SendTopology.DeadLetterQueueNameFormatter = queues;
+                    // MassTransit gives an endpoint's error queue the endpoint's queue arguments: the
+                    // work queue's would make the shared error queue a single-active-consumer quorum
+                    // queue, which refuses basic.get (the replay) and the entry endpoint's declaration.
+                    cfg.SendTopology.ConfigureErrorSettings = CheckQueues.PlainQueue;
+                    cfg.SendTopology.ConfigureDeadLetterSettings = CheckQueues.PlainQueue;
                     cfg.ConfigureEndpoints(context);
                 });
                 break;

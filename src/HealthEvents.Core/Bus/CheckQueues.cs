@@ -68,6 +68,16 @@ public sealed class CheckQueues : IErrorQueueNameFormatter, IDeadLetterQueueName
     /// <summary>Where parked checks wait on RabbitMQ (named after the entry queue).</summary>
     public RabbitMqParkingTopology Parking { get; }
 
+    /// <summary>Removes the work queue's arguments from a queue declared after it (the error and skipped queues).</summary>
+    public static void PlainQueue(IRabbitMqQueueBindingConfigurator queue)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        foreach (var argument in WorkQueueArguments.Keys)
+        {
+            queue.SetQueueArgument(argument, null);
+        }
+    }
+
     public string FormatErrorQueueName(string queueName) => EntryFor(queueName) + "_error";
 
     public string FormatDeadLetterQueueName(string queueName) => EntryFor(queueName) + "_skipped";

@@ -10,7 +10,7 @@ namespace HealthEvents.Core.Bus;
 /// check has somewhere to come back to before this process's endpoint exists), the near parking
 /// queue, and the delay levels with their way back to the work queue. Declarations are idempotent,
 /// so every instance declares on start. Then it names what an earlier version left behind
-/// (<see cref="TopologyUpgrade"/>).
+/// (<see cref="OldTopology"/>).
 /// </summary>
 public sealed class RabbitMqCheckTopology(CheckQueues queues, BrokerConnector broker, ILogger<RabbitMqCheckTopology> logger) : IHostedService
 {
@@ -18,7 +18,7 @@ public sealed class RabbitMqCheckTopology(CheckQueues queues, BrokerConnector br
     {
         await using var connection = await broker.ConnectAsync("healthevents-topology", cancellationToken);
         await DeclareAsync(connection, queues, cancellationToken);
-        foreach (var (queue, messages) in await TopologyUpgrade.LeftoversAsync(connection, queues, cancellationToken))
+        foreach (var (queue, messages) in await OldTopology.LeftoversAsync(connection, queues, cancellationToken))
         {
             logger.LogWarning(
                 "{Queue} is from an earlier version (shards and router lease) and receives nothing from this one; it holds {Count} messages. Run `healthevents upgrade` once no instance of an earlier version runs",

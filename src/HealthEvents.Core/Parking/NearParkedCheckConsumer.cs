@@ -1,6 +1,7 @@
 using HealthEvents.Contracts;
 using HealthEvents.Core.Bus;
 using MassTransit;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace HealthEvents.Core.Parking;
@@ -12,7 +13,7 @@ namespace HealthEvents.Core.Parking;
 /// acknowledged. One queue hop instead of the delay levels' several quorum-queue hops, for the
 /// short waits that make up most parking.
 /// </summary>
-public sealed class NearParkedCheckConsumer(CheckQueues queues, TimeProvider time) : IConsumer<HealthCheckRequested>
+public sealed class NearParkedCheckConsumer(CheckQueues queues, TimeProvider time, ILogger<NearParkedCheckConsumer> logger) : IConsumer<HealthCheckRequested>
 {
     public async Task Consume(ConsumeContext<HealthCheckRequested> context)
     {
@@ -24,6 +25,7 @@ public sealed class NearParkedCheckConsumer(CheckQueues queues, TimeProvider tim
             await Task.Delay(wait, time, context.CancellationToken);
         }
 
+        logger.LogDebug("Near-parked check {MessageId} is due: back to the work queue", context.MessageId);
         await context.Forward(queues.WorkAddress);
     }
 }
