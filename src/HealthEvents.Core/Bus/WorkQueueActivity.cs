@@ -44,7 +44,7 @@ public sealed class WorkQueueActivity(CheckQueues queues, TimeProvider time) : I
     private Task Change(ReceiveEndpointEvent endpoint, bool released)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        if (QueueAddresses.NameOf(endpoint.InputAddress) == queues.WorkQueue)
+        if (endpoint.InputAddress.Segments[^1] == queues.WorkQueue)
         {
             lock (_lock)
             {

@@ -6,7 +6,8 @@ namespace HealthEvents.Core.Parking;
 /// <summary>
 /// What a parked check carries with it (transport headers, so the message body is untouched): its
 /// reserved pace slot, when it was first parked and first asked, since when Meta has been failing
-/// it, and, for operators, until when and why it is parked.
+/// it, and, for operators, until when and why it is parked. Written by <see cref="ParkingTicket.Stamp"/>,
+/// read back by <see cref="CheckArrival.Of"/>.
 /// </summary>
 public static class ParkingHeaders
 {
@@ -42,13 +43,47 @@ public static class ParkingHeaders
     public static void Write(SendHeaders headers, string name, DateTimeOffset? at)
     {
         ArgumentNullException.ThrowIfNull(headers);
-        if (at is { } value)
+        headers.Set(name, at?.ToString("O", CultureInfo.InvariantCulture));
+    }
+}
+
+/// <summary>Until when a check is parked and what it carries back.</summary>
+public sealed record ParkingTicket(
+    DateTimeOffset Until, DateTimeOffset? Slot, DateTimeOffset ParkedSince, DateTimeOffset AskedAt, string Reason, DateTimeOffset? UpstreamFailingSince = null)
+{
+    // A copy that still carried RabbitMQ's dead-letter history would look like a dead-letter
+    // cycle the next time it passes a delay level it has passed before, and the broker drops those.
+    private static readonly string[] DeadLetterHistory =
+    [
+        "x-death", "x-first-death-exchange", "x-first-death-queue", "x-first-death-reason",
+        "x-last-death-exchange", "x-last-death-queue", "x-last-death-reason",
+    ];
+
+    /// <summary>Sets the parking headers on the copy that is parked.</summary>
+    public void Stamp(SendContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ParkingHeaders.Write(context.Headers, ParkingHeaders.Slot, Slot);
+        ParkingHeaders.Write(context.Headers, ParkingHeaders.ParkedSince, ParkedSince);
+        ParkingHeaders.Write(context.Headers, ParkingHeaders.AskedAt, AskedAt);
+        ParkingHeaders.Write(context.Headers, ParkingHeaders.ParkedUntil, Until);
+        ParkingHeaders.Write(context.Headers, ParkingHeaders.UpstreamFailingSince, UpstreamFailingSince);
+        context.Headers.Set(ParkingHeaders.Reason, Reason);
+        foreach (var header in DeadLetterHistory)
         {
-            headers.Set(name, value.ToString("O", CultureInfo.InvariantCulture));
+            context.Headers.Set(header, null);
         }
-        else
-        {
-            headers.Set(name, null);
-        }
+    }
+}
+
+/// <summary>What a check brings to the consumer: when it was asked, and what it carries back from being parked.</summary>
+public sealed record CheckArrival(DateTimeOffset AskedAt, DateTimeOffset? Slot, DateTimeOffset? ParkedSince, DateTimeOffset? UpstreamFailingSince)
+{
+    public static CheckArrival Of(ConsumeContext context, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var headers = context.Headers;
+        return new CheckArrival(ParkingHeaders.AskedAtOf(context, now), ParkingHeaders.Read(headers, ParkingHeaders.Slot),
+            ParkingHeaders.Read(headers, ParkingHeaders.ParkedSince), ParkingHeaders.Read(headers, ParkingHeaders.UpstreamFailingSince));
     }
 }

@@ -3,27 +3,13 @@ using System.Globalization;
 namespace HealthEvents.Core.Parking;
 
 /// <summary>
-/// The delay queues a parked check waits in on RabbitMQ, without the delayed-message plugin.
-/// <para>
-/// RabbitMQ expires a message only at the head of its queue, so per-message TTLs cannot be mixed in
-/// one queue. Instead there are <see cref="Levels"/> levels; level <c>n</c> is a headers exchange and
-/// a queue whose queue-level TTL is <see cref="Unit"/> × 2ⁿ, so every message in it expires in
-/// arrival order. A delay is written in binary into the message's headers, one per level
-/// (<c>HealthEvents-Delay-03: 1</c>).
-/// A message enters at the exchange of its highest 1 bit; each level's exchange routes it into its
-/// queue when its bit is 1 (the queue dead-letters it, headers unchanged, to the next level's
-/// exchange when the TTL runs out) or straight on to the next level when it is 0. After level 0
-/// the deliver exchange routes every check back to the work queue. Nothing reads a parked
-/// message before its time; it is late by at most the broker's hops, never early (delays round up
-/// to the unit). The level queues are quorum queues that dead-letter at least once, so a broker
-/// restart mid-hop cannot lose a parked check (it may deliver it twice, which the check's derived
-/// answer ids absorb).
-/// </para>
-/// <para>
-/// Headers, not a routing key: the broker matches a topic pattern word by word, and a key of 17
-/// words through several exchanges cost it 0.16 ms per parked check; a headers exchange compares
-/// two bindings (docs/benchmarks.md).
-/// </para>
+/// The delay queues a parked check waits in on RabbitMQ, without the delayed-message plugin
+/// (docs/design.md, *Parking*). RabbitMQ expires a message only at the head of its queue, so there
+/// are <see cref="Levels"/> levels: level <c>n</c> is a headers exchange and a quorum queue whose
+/// queue-level TTL is <see cref="Unit"/> × 2ⁿ. A delay is written in binary into the message's
+/// headers, one per level; a message enters at the exchange of its highest 1 bit, waits in each
+/// level whose bit is 1 and passes each whose bit is 0, and after level 0 the deliver exchange
+/// sends it back to the work queue: late by at most the broker's hops, never early.
 /// </summary>
 public sealed class RabbitMqParkingTopology
 {
