@@ -77,7 +77,7 @@ public static class CheckCommand
 
         try
         {
-            switch (await bus.AskAsync(options, request, timeout, cancellationToken))
+            switch (await bus.AskAsync(CheckQueues.EntryAddressOf(options), request, timeout, cancellationToken))
             {
                 case CheckAnswer.Completed completed:
                     return Print(completed.Outcome, json);

@@ -13,8 +13,8 @@ namespace HealthEvents.Core.Bus;
 public static class BoundedSend
 {
     /// <summary>
-    /// The one way a check is sent to the service (HTTP, webhooks, the scheduled refresh): to the
-    /// entry queue, each with its MessageId, all of them within <paramref name="within"/>.
+    /// The one way the service sends itself a check (HTTP, webhooks, the scheduled refresh): to
+    /// <see cref="CheckQueues.InProcessAddressOf"/>, each with its MessageId, all of them within <paramref name="within"/>.
     /// </summary>
     public static Task SendChecksAsync(
         this ISendEndpointProvider bus, BusOptions options, IReadOnlyList<(HealthCheckRequested Check, Guid MessageId)> checks, TimeSpan within, CancellationToken cancellationToken)
@@ -25,7 +25,7 @@ public static class BoundedSend
         {
             using var sending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             sending.CancelAfter(within);
-            var entry = await bus.GetSendEndpoint(CheckQueues.EntryAddressOf(options));
+            var entry = await bus.GetSendEndpoint(CheckQueues.InProcessAddressOf(options));
             foreach (var (check, messageId) in checks)
             {
                 await entry.Send(check, c => c.MessageId = messageId, sending.Token);

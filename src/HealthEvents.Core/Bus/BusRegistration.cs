@@ -40,6 +40,7 @@ public static class BusRegistration
             builder.Services.AddHostedService<RabbitMqCheckTopology>();
         }
 
+        builder.Services.AddSingleton<CheckArrivals>();
         builder.Services.AddOptions<UsageTelemetryOptions>().Configure<IOptions<BusOptions>>((telemetry, bus) => telemetry.Enabled = bus.Value.UsageTelemetry);
         builder.Services.AddSingleton(sp => CheckQueues.From(sp.GetRequiredService<IOptions<BusOptions>>().Value));
         (addMassTransit ?? ((services, configure) => services.AddMassTransit(configure)))(builder.Services, x => ConfigureBus(x, transport));

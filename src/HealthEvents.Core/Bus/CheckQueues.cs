@@ -1,3 +1,4 @@
+using HealthEvents.Contracts;
 using HealthEvents.Core.Parking;
 using MassTransit;
 
@@ -6,13 +7,14 @@ namespace HealthEvents.Core.Bus;
 /// <summary>
 /// The queues checks travel through on RabbitMQ, each name and address built here only.
 /// <list type="bullet">
-/// <item><see cref="EntryQueue"/> (<c>health-check-requested</c>): what senders publish or send to. A
+/// <item><see cref="WorkQueue"/> (<c>health-check-requested.work</c>): a quorum queue with a single
+/// active consumer, bound to the published message type. Every instance subscribes; the broker
+/// delivers to one, and hands the queue to the next when that one goes. Checks run only here, and
+/// parked checks come back here.</item>
+/// <item><see cref="EntryQueue"/> (<c>health-check-requested</c>): what senders send to directly. A
 /// plain durable queue, because MassTransit senders declare it exactly so when they send to
 /// <c>queue:health-check-requested</c> (RabbitMQ refuses a declaration whose arguments differ).
 /// Every instance reads it and moves each check, unchanged, into the work queue.</item>
-/// <item><see cref="WorkQueue"/> (<c>health-check-requested.work</c>): a quorum queue with a single
-/// active consumer. Every instance subscribes; the broker delivers to one, and hands the queue to
-/// the next when that one goes. Checks run only here, and parked checks come back here.</item>
 /// </list>
 /// Faulted and skipped checks of every endpoint land in the entry queue's <c>_error</c> and
 /// <c>_skipped</c> queues: one place to look, and to replay from.
@@ -61,6 +63,20 @@ public sealed class CheckQueues : IErrorQueueNameFormatter, IDeadLetterQueueName
     public Uri EntryAddress { get; }
 
     public string WorkQueue => EntryQueue + ".work";
+
+    /// <summary>MassTransit's exchange for the published <c>HealthCheckRequested</c> (its default entity name), bound to the work queue.</summary>
+    public static string PublishedExchange { get; } = $"{typeof(HealthCheckRequested).Namespace}:{nameof(HealthCheckRequested)}";
+
+    /// <summary>
+    /// Where the service's own senders (HTTP, webhooks, the scheduled refresh) send a check: on
+    /// RabbitMQ straight into the work queue, whose topology the service declared before its bus
+    /// started; on the in-memory transport the entry queue, which is where checks run there.
+    /// </summary>
+    public static Uri InProcessAddressOf(BusOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Transport == BusTransport.RabbitMq ? From(options).WorkAddress : EntryAddressOf(options);
+    }
 
     /// <summary>Where checks are moved to run: the work queue's exchange.</summary>
     public Uri WorkAddress { get; }

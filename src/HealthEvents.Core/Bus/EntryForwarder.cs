@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace HealthEvents.Core.Bus;
 
 /// <summary>
-/// Reads the entry queue on RabbitMQ, on every instance, and moves each check unchanged (MessageId,
+/// Reads the entry queue on RabbitMQ (checks sent to it directly), on every instance, and moves each check unchanged (MessageId,
 /// reply address, headers) into the work queue, where the active instance runs it. The original is
 /// acknowledged only after the broker confirmed the copy. The copy keeps when the check was first
 /// asked (<see cref="ParkingHeaders.AskedAt"/>). Invalid checks move too: the consumer rejects them
@@ -23,6 +23,15 @@ public sealed class EntryForwarder(CheckQueues queues, TimeProvider time) : ICon
     }
 }
 
-/// <summary>The entry queue's endpoint: its documented name, bound to the published message type.</summary>
+/// <summary>The entry queue's endpoint: its documented name; fed only by direct sends (the published type is bound to the work queue).</summary>
 public sealed class EntryForwarderDefinition(IOptions<BusOptions> bus)
-    : CheckEndpointDefinition<EntryForwarder>(bus, bus.Value.QueueName);
+    : CheckEndpointDefinition<EntryForwarder>(bus, bus.Value.QueueName)
+{
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<EntryForwarder> consumerConfigurator, IRegistrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(endpointConfigurator);
+        endpointConfigurator.ConfigureConsumeTopology = false;
+        base.ConfigureConsumer(endpointConfigurator, consumerConfigurator, context);
+    }
+}

@@ -6,9 +6,9 @@ using RabbitMQ.Client;
 namespace HealthEvents.Core.Bus;
 
 /// <summary>
-/// Declares, before the bus starts, what parking needs on RabbitMQ: the work queue (so a parked
-/// check has somewhere to come back to before this process's endpoint exists), the near parking
-/// queue, and the delay levels with their way back to the work queue. Declarations are idempotent,
+/// Declares, before the bus starts, the work queue and its binding to the published message type
+/// (so neither a published nor a parked check is dropped before this process's endpoint exists),
+/// the near parking queue, and the delay levels with their way back to the work queue. Declarations are idempotent,
 /// so every instance declares on start. Then it names what an earlier version left behind
 /// (<see cref="OldTopology"/>).
 /// </summary>
@@ -42,13 +42,19 @@ public sealed class RabbitMqCheckTopology(CheckQueues queues, BrokerConnector br
         // Declared with the arguments its endpoint declares it with, and its exchange named and
         // typed as MassTransit names its endpoints' exchanges.
         await DeclareWithExchangeAsync(channel, queues.WorkQueue, CheckQueues.WorkQueueArguments.ToDictionary(a => a.Key, a => (object?)a.Value), cancellationToken);
+        // Published checks go straight to the work queue. Earlier versions bound the entry queue to
+        // the published type instead; bound first, unbound second, so no check published meanwhile
+        // is dropped (one could arrive twice, which its derived answer ids absorb).
+        await channel.ExchangeDeclareAsync(CheckQueues.PublishedExchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+        await channel.ExchangeBindAsync(queues.WorkQueue, CheckQueues.PublishedExchange, "", cancellationToken: cancellationToken);
+        await channel.ExchangeDeclareAsync(queues.EntryQueue, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+        await channel.ExchangeUnbindAsync(queues.EntryQueue, CheckQueues.PublishedExchange, "", cancellationToken: cancellationToken);
         await DeclareWithExchangeAsync(channel, parking.NearQueue, new Dictionary<string, object?> { [CheckQueues.SingleActiveConsumerArgument] = true }, cancellationToken);
 
         await channel.ExchangeDeclareAsync(parking.DeliverExchange, ExchangeType.Headers, durable: true, autoDelete: false, cancellationToken: cancellationToken);
         await channel.QueueBindAsync(queues.WorkQueue, parking.DeliverExchange, "", RabbitMqParkingTopology.DeliverEverything(), cancellationToken: cancellationToken);
         // Earlier versions also routed checks that named no shard back to the entry queue; with the
         // binding above that would deliver them twice.
-        await channel.ExchangeDeclareAsync(queues.EntryQueue, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
         await channel.ExchangeUnbindAsync(queues.EntryQueue, parking.DeliverExchange, "",
             new Dictionary<string, object?> { ["x-match"] = "all", ["HealthEvents-ReturnTo"] = queues.EntryQueue }, cancellationToken: cancellationToken);
 

@@ -33,6 +33,18 @@ public sealed class WorkQueueActivity(CheckQueues queues, TimeProvider time) : I
         }
     }
 
+    /// <summary>Since when this process is the work queue's active consumer, or null when it has not received there since its endpoint became ready.</summary>
+    public DateTimeOffset? ActiveSince
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _released ? null : _since;
+            }
+        }
+    }
+
     public Task Ready(ReceiveEndpointReady ready) => Change(ready, released: false);
 
     public Task Stopping(ReceiveEndpointStopping stopping) => Change(stopping, released: true);

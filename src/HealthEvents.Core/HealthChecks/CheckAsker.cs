@@ -20,14 +20,15 @@ public abstract record CheckAnswer
 
 /// <summary>
 /// The one way a caller that wants an answer now (the HTTP API, the CLI) asks for a check: a
-/// MassTransit request to the entry queue, answered by the consumer with the check's outcome.
+/// MassTransit request to the address given (the service: <see cref="CheckQueues.InProcessAddressOf"/>;
+/// the CLI: the entry queue), answered by the consumer with the check's outcome.
 /// </summary>
 public static class CheckAsker
 {
-    public static async Task<CheckAnswer> AskAsync(this IBus bus, BusOptions options, HealthCheckRequested request, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<CheckAnswer> AskAsync(this IBus bus, Uri checks, HealthCheckRequested request, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bus);
-        var client = bus.CreateRequestClient<HealthCheckRequested>(CheckQueues.EntryAddressOf(options), RequestTimeout.After(ms: (int)Math.Ceiling(timeout.TotalMilliseconds)));
+        var client = bus.CreateRequestClient<HealthCheckRequested>(checks, RequestTimeout.After(ms: (int)Math.Ceiling(timeout.TotalMilliseconds)));
         // The request's own timeout covers the wait for an answer, not sending it (see BoundedSend).
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);

@@ -1,6 +1,4 @@
-using HealthEvents.Core.Budgets;
 using HealthEvents.Core.Bus;
-using HealthEvents.Core.Parking;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -8,8 +6,9 @@ using Microsoft.Extensions.Options;
 namespace HealthEvents.Core.HealthChecks;
 
 /// <summary>
-/// The one endpoint checks run on: on RabbitMQ the work queue (quorum, single active consumer, fed
-/// only by the entry queue and parking); on the in-memory transport the entry queue itself. Each
+/// The one endpoint checks run on, bound to the published message type: on RabbitMQ the work queue
+/// (quorum, single active consumer; also fed by the entry queue and parking); on the in-memory
+/// transport the entry queue itself. Each
 /// retry is admitted by the budget again; budgets are never waited for here: a check the budget
 /// defers is parked and leaves the endpoint at once.
 /// </summary>
@@ -26,17 +25,12 @@ public sealed class HealthCheckRequestedConsumerDefinition(IOptions<BusOptions> 
         base.ConfigureConsumer(endpointConfigurator, consumerConfigurator, context);
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
-            rabbit.ConfigureConsumeTopology = false;
             foreach (var (key, value) in CheckQueues.WorkQueueArguments)
             {
                 rabbit.SetQueueArgument(key, value);
             }
         }
 
-        endpointConfigurator.UseFilter(new CheckArrivalFilter(
-            context.GetRequiredService<ParkedChecks>(),
-            context.GetRequiredService<GraphBudget>(),
-            context.GetService<WorkQueueActivity>(),
-            context.GetRequiredService<TimeProvider>()));
+        endpointConfigurator.UseFilter(new CheckArrivalFilter(context.GetRequiredService<CheckArrivals>(), context.GetService<WorkQueueActivity>()));
     }
 }

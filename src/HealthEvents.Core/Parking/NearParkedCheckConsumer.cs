@@ -1,5 +1,6 @@
 using HealthEvents.Contracts;
 using HealthEvents.Core.Bus;
+using HealthEvents.Core.HealthChecks;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,11 +10,19 @@ namespace HealthEvents.Core.Parking;
 /// <summary>
 /// Holds a check from the near parking queue until it is due (its <see cref="ParkingHeaders.ParkedUntil"/>),
 /// never acknowledging it before, so a process that dies meanwhile leaves it to the broker to hand
-/// to another; then moves it back to the work queue, confirmed before the held copy is
-/// acknowledged. One queue hop instead of the delay levels' several quorum-queue hops, for the
+/// to another. When due, a process that is the work queue's active consumer (the usual case: the
+/// first instance to start is active on both queues) runs it here, as if it had come back through
+/// the work queue; any other moves it back there, confirmed before the held copy is acknowledged.
+/// One queue hop instead of the delay levels' several quorum-queue hops, and none back, for the
 /// short waits that make up most parking.
 /// </summary>
-public sealed class NearParkedCheckConsumer(CheckQueues queues, TimeProvider time, ILogger<NearParkedCheckConsumer> logger) : IConsumer<HealthCheckRequested>
+public sealed class NearParkedCheckConsumer(
+    CheckQueues queues,
+    HealthCheckRequestedConsumer checks,
+    CheckArrivals arrivals,
+    WorkQueueActivity activity,
+    TimeProvider time,
+    ILogger<NearParkedCheckConsumer> logger) : IConsumer<HealthCheckRequested>
 {
     public async Task Consume(ConsumeContext<HealthCheckRequested> context)
     {
@@ -23,6 +32,14 @@ public sealed class NearParkedCheckConsumer(CheckQueues queues, TimeProvider tim
         if (wait > TimeSpan.Zero)
         {
             await Task.Delay(wait, time, context.CancellationToken);
+        }
+
+        if (activity.ActiveSince is { } activeSince)
+        {
+            logger.LogDebug("Near-parked check {MessageId} is due: running it here, the work queue's active consumer", context.MessageId);
+            arrivals.Arrived(context, onRabbitMq: true, activeSince);
+            await checks.Consume(context);
+            return;
         }
 
         logger.LogDebug("Near-parked check {MessageId} is due: back to the work queue", context.MessageId);

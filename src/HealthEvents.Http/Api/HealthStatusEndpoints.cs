@@ -34,7 +34,7 @@ public static class HealthStatusEndpoints
         }
 
         var timeout = options.Value.AnswerTimeout;
-        switch (await bus.AskAsync(busOptions.Value, request, timeout, http.RequestAborted))
+        switch (await bus.AskAsync(CheckQueues.InProcessAddressOf(busOptions.Value), request, timeout, http.RequestAborted))
         {
             case CheckAnswer.Completed { Outcome: var completed }:
                 http.Response.Headers["X-HealthEvents-From-Cache"] = completed.FromCache ? "true" : "false";

@@ -108,6 +108,23 @@ public class TakeoverSpecs
     }
 
     [Fact]
+    public void Active_only_once_a_delivery_came_through_the_work_queue_and_until_its_endpoint_stops()
+    {
+        var activity = ReadyActivity();
+        Assert.Null(activity.ActiveSince);
+
+        var since = activity.Delivered();
+        _time.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal(since, activity.ActiveSince);
+        Assert.Equal(since, activity.Delivered());
+
+        activity.Stopping(new FakeEndpointEvent(WorkQueue));
+        Assert.Null(activity.ActiveSince);
+        activity.Ready(new FakeEndpointEvent(WorkQueue));
+        Assert.Null(activity.ActiveSince);
+    }
+
+    [Fact]
     public void Without_a_takeover_nothing_is_held()
     {
         using var budget = NewBudget();
