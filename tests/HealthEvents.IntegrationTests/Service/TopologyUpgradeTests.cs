@@ -19,6 +19,7 @@ public class TopologyUpgradeTests
     private const string Entry = "health-check-requested";
     private static readonly string[] ShardQueues = [$"{Entry}.shard-00", $"{Entry}.shard-05"];
     private const string LeaseQueue = Entry + ".router-lease";
+    private const string PublishedType = "HealthEvents.Contracts:HealthCheckRequested";
 
     [Fact]
     public async Task Checks_left_in_the_old_entry_shard_and_lease_queues_are_each_answered_once_after_the_upgrade()
@@ -29,8 +30,13 @@ public class TopologyUpgradeTests
         await using (var connection = await new ConnectionFactory { Uri = vhost.Address }.CreateConnectionAsync(ct))
         await using (var channel = await connection.CreateChannelAsync(cancellationToken: ct))
         {
-            // As the earlier version declared them: the entry queue plain, the others with a single active consumer.
+            // As the earlier version declared them: the entry queue plain and bound to the published
+            // type (through its exchange, as MassTransit binds), the others with a single active consumer.
             await channel.QueueDeclareAsync(Entry, durable: true, exclusive: false, autoDelete: false, cancellationToken: ct);
+            await channel.ExchangeDeclareAsync(Entry, ExchangeType.Fanout, durable: true, cancellationToken: ct);
+            await channel.QueueBindAsync(Entry, Entry, "", cancellationToken: ct);
+            await channel.ExchangeDeclareAsync(PublishedType, ExchangeType.Fanout, durable: true, cancellationToken: ct);
+            await channel.ExchangeBindAsync(Entry, PublishedType, "", cancellationToken: ct);
             foreach (var queue in ShardQueues.Append(LeaseQueue))
             {
                 await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
@@ -56,7 +62,16 @@ public class TopologyUpgradeTests
 
         // The entry queue is this version's entry queue too: its check is answered without the upgrade.
         await Eventually.TrueAsync(() => ledger.HasOutcome(checks[0]), TimeSpan.FromSeconds(60), "the entry queue's check to be answered");
-        Assert.False(checks.Skip(1).Any(ledger.HasOutcome), "a check in an old queue was answered before the upgrade");
+        // A check published now reaches the work queue once: the entry queue's old binding to the published type is gone.
+        var (listed, bindings) = await RabbitBroker.RabbitMqCtlOutputAsync("list_bindings", "-q", "--no-table-headers", "-p", vhost.Name, "source_name", "destination_name");
+        Assert.True(listed, bindings);
+        Assert.Equal([$"{Entry}.work"], bindings.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split('\t')).Where(b => b[0] == PublishedType).Select(b => b[1]));
+        var published = NewId.NextGuid();
+        await ledger.Bus.Publish(WabaCheck("alpha", AlphaWaba, maxAge: TimeSpan.Zero), c => c.MessageId = published, ct);
+        checks.Add(published);
+        await Eventually.TrueAsync(() => ledger.HasOutcome(published), TimeSpan.FromSeconds(60), "the published check to be answered");
+        Assert.False(checks.Skip(1).SkipLast(1).Any(ledger.HasOutcome), "a check in an old queue was answered before the upgrade");
 
         string[] broker = ["--broker", vhost.Address.ToString()];
         var (dryExit, dryOutput) = await CliProcess.RunAsync(["upgrade", "--dry-run", .. broker]);
