@@ -121,15 +121,16 @@ internal sealed class BenchWorld : IAsyncDisposable
         return settings;
     }
 
-    /// <summary>Starts a service instance (the production binary, settings as environment variables) and waits until its bus is up.</summary>
+    /// <summary>Starts a service instance (the production binary, its settings in a file named by HEALTHEVENTS_SETTINGS_FILE) and waits until its bus is up.</summary>
     public async Task<Instance> StartInstanceAsync(IDictionary<string, string?> settings)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _directory };
         start.ArgumentList.Add(ServiceBinary);
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
+        // A settings file, as a deployment with many tenants mounts one: 100,000 WABAs' worth of
+        // environment variables is more than the kernel passes to a new process (E2BIG).
+        var file = Path.Combine(_directory, $"settings-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, System.Text.Json.JsonSerializer.Serialize(settings));
+        start.Environment[HealthEvents.Core.Hosting.SettingsFile.Variable] = file;
 
         var instance = new Instance(Process.Start(start)!);
         _instances.Add(instance);

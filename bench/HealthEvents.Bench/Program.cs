@@ -7,7 +7,7 @@ using HealthEvents.Bench;
 //   dotnet run -c Release --project bench/HealthEvents.Bench -- unconstrained [--tenants 1000] [--checks 20] [--warm-up 5] [--latency-ms 0-0]
 //   dotnet run -c Release --project bench/HealthEvents.Bench -- rate-bound [--instances 1] [--tenants 200] [--checks 50]
 //   dotnet run -c Release --project bench/HealthEvents.Bench -- fail-over [--instances 2]
-//   dotnet run -c Release --project bench/HealthEvents.Bench -- memory [--tenants 500] [--checks 200] [--seconds 60]
+//   dotnet run -c Release --project bench/HealthEvents.Bench -- memory [--tenants 1000] [--checks 100] [--seconds 60]
 //   dotnet run -c Release --project bench/HealthEvents.Bench -- flood [--flood 20000] [--quiet 50] [--seconds 10]
 //   dotnet run -c Release --project bench/HealthEvents.Bench -- coalescing [--requests 10000] [--nodes 100]
 //   (every scenario: [--rabbitmq amqp://guest:guest@localhost:5672/]; each run makes and deletes a virtual host of its own)

@@ -30,8 +30,12 @@ public static class HealthEventsWeb
     /// A builder that reads <c>appsettings.json</c> from beside the binary (see
     /// <see cref="HealthEventsHost.CreateBuilder"/>); environment variables still win.
     /// </summary>
-    public static WebApplicationBuilder CreateBuilder(string[] args) =>
-        WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        SettingsFile.Add(builder.Configuration);
+        return builder;
+    }
 
     /// <summary>
     /// The whole service: the check pipeline and the bus (<see cref="HealthEventsHost.AddHealthEvents"/>,

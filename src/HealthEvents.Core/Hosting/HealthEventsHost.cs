@@ -13,10 +13,14 @@ public static class HealthEventsHost
 {
     /// <summary>
     /// A host builder that reads <c>appsettings.json</c> from beside the binary, so the service
-    /// behaves the same whatever directory it is started from (environment variables still win).
+    /// behaves the same whatever directory it is started from, then the <see cref="SettingsFile"/> if one is named (environment variables still win).
     /// </summary>
-    public static HostApplicationBuilder CreateBuilder(string[] args) =>
-        Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    public static HostApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        SettingsFile.Add(builder.Configuration);
+        return builder;
+    }
 
     /// <summary>
     /// The service: the check pipeline and the bus that feeds it. <paramref name="addMassTransit"/>
