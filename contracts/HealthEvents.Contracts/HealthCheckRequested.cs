@@ -37,4 +37,12 @@ public sealed record HealthCheckRequested
 
     /// <summary>When the caller asked.</summary>
     public DateTimeOffset RequestedAt { get; init; }
+
+    /// <summary>
+    /// Optional: the longest the sender waits for an answer, counted from when it sent the request
+    /// (1 s to 1 day). A check that cannot run before then (a budget, or Meta throttling) is answered
+    /// at once with <see cref="HealthCheckRejected"/> (<c>Throttled</c>, with <c>RetryAfter</c>). A
+    /// request client's timeout (the message's expiration) counts the same way; the earlier wins.
+    /// </summary>
+    public TimeSpan? AnswerWithin { get; init; }
 }

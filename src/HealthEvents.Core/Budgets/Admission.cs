@@ -66,3 +66,19 @@ public sealed record BudgetUsage(int CallsInWindow, int CallsPerWindow, TimeSpan
 
 /// <summary>One WABA's Graph calls in the current hour against Meta's hourly quota.</summary>
 public sealed record WabaUsage(string WabaId, int CallsThisHour, int CallsPerHour);
+
+/// <summary>What a limit means, for the sender who waits on it.</summary>
+public static class BudgetLimits
+{
+    public static string Describe(this BudgetLimit limit) => limit switch
+    {
+        BudgetLimit.MetaPausedApp => "Meta is throttling the whole app",
+        BudgetLimit.MetaPausedWaba => "Meta is throttling this WABA",
+        BudgetLimit.MetaPausedTenant => "Meta is throttling this customer space's token",
+        BudgetLimit.WabaHourly => "This WABA's hourly Graph call budget is spent",
+        BudgetLimit.TenantConcurrency => "This customer space has as many checks running as it may",
+        BudgetLimit.Takeover => "The service is taking over from an instance that stopped",
+        BudgetLimit.UpstreamUnavailable => "Meta cannot be reached",
+        _ => "This customer space's Graph call budget is spent",
+    };
+}

@@ -197,7 +197,7 @@ public sealed class HealthCheckProcessor(
             case Admission.Exhausted exhausted:
                 var retryAfter = exhausted.NotBefore - time.GetUtcNow();
                 return CheckOutcome.Refused(request.Message, new Rejection(RejectionReasons.Throttled,
-                    $"{Describe(exhausted.Limit)}; the next chance is {exhausted.NotBefore:O}, later than Budget:MaxParkTime lets a check wait.",
+                    $"{exhausted.Limit.Describe()}; the next chance is {exhausted.NotBefore:O}, later than Budget:MaxParkTime lets a check wait.",
                     metaSaid?.Code, metaSaid?.Subcode, retryAfter > TimeSpan.Zero ? retryAfter : TimeSpan.Zero));
             default:
                 throw new InvalidOperationException($"Unexpected admission {admission.GetType().Name}.");
@@ -227,14 +227,4 @@ public sealed class HealthCheckProcessor(
     }
 
     private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;
-
-    private static string Describe(BudgetLimit limit) => limit switch
-    {
-        BudgetLimit.MetaPausedApp => "Meta is throttling the whole app",
-        BudgetLimit.MetaPausedWaba => "Meta is throttling this WABA",
-        BudgetLimit.MetaPausedTenant => "Meta is throttling this customer space's token",
-        BudgetLimit.WabaHourly => "This WABA's hourly Graph call budget is spent",
-        BudgetLimit.TenantConcurrency => "This customer space has as many checks running as it may",
-        _ => "This customer space's Graph call budget is spent",
-    };
 }

@@ -1,9 +1,11 @@
 using HealthEvents.Contracts;
+using HealthEvents.Core.Budgets;
 using HealthEvents.Core.Bus;
 using HealthEvents.Core.Parking;
 using HealthEvents.Core.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace HealthEvents.Core.HealthChecks;
 
@@ -11,7 +13,9 @@ namespace HealthEvents.Core.HealthChecks;
 /// Answers <see cref="HealthCheckRequested"/>: publishes the change (if any) once stored, then
 /// <see cref="HealthCheckCompleted"/> or <see cref="HealthCheckRejected"/>, and replies with the
 /// same when a request client asked. A check that may not run yet is parked and comes back later
-/// as the same message. Nothing starts while the broker blocks publishers (<see cref="IPublishFlow"/>).
+/// as the same message, unless its sender stops waiting first (then it is answered at once,
+/// <c>Throttled</c>); one parked for longer than <c>HealthChecks:DeferredNoticeAfter</c> is
+/// announced once with <see cref="HealthCheckDeferred"/>. Nothing starts while the broker blocks publishers (<see cref="IPublishFlow"/>).
 /// Failures the processor does not answer (the store) are thrown: retry and the error queue handle them.
 /// </summary>
 public sealed class HealthCheckRequestedConsumer(
@@ -21,6 +25,7 @@ public sealed class HealthCheckRequestedConsumer(
     IPublishFlow publishFlow,
     ParkedChecks parkedChecks,
     HealthEventsMetrics metrics,
+    IOptions<HealthChecksOptions> options,
     TimeProvider time,
     ILogger<HealthCheckRequestedConsumer> logger) : IConsumer<HealthCheckRequested>
 {
@@ -50,9 +55,29 @@ public sealed class HealthCheckRequestedConsumer(
 
         switch (await processor.ProcessAsync(check, context.CancellationToken))
         {
+            case CheckOutcome.Parked parked when arrival.AnswerBy(request.AnswerWithin) is { } answerBy && parked.Until > answerBy:
+                // Its sender stops waiting before the check could run: tell it now, and when to try again.
+                var tooLate = CheckOutcome.Refused(request, new Rejection(RejectionReasons.Throttled,
+                    $"{parked.Reason.Describe()}: the check could run at {parked.Until:O}, after the sender stops waiting ({answerBy:O}).",
+                    RetryAfter: parked.Until - now)).Event;
+                logger.LogInformation("Check rejected: it could run at {Until} ({Reason}), after its deadline {AnswerBy}", parked.Until, parked.Reason, answerBy);
+                await OutcomeAnswer.SendAsync(context, tooLate);
+                metrics.CheckAnswered(request.CustSpaceId, "rejected:" + tooLate.Reason);
+                break;
+
             case CheckOutcome.Parked parked:
+                var notice = !arrival.DeferredNoticed && parked.Until - now > options.Value.DeferredNoticeAfter;
+                if (notice)
+                {
+                    await OutcomeAnswer.NoticeAsync(context, new HealthCheckDeferred
+                    {
+                        Request = request, NotBefore = parked.Until, Reason = parked.Reason.ToString(), RetryAfter = parked.Until - now,
+                    });
+                }
+
                 logger.LogDebug("Check parked until {Until} ({Reason})", parked.Until, parked.Reason);
-                await parking.ParkAsync(context, new ParkingTicket(parked.Until, parked.Slot, arrival.ParkedSince ?? now, arrival.AskedAt, parked.Reason.ToString(), parked.UpstreamFailingSince));
+                await parking.ParkAsync(context, new ParkingTicket(parked.Until, parked.Slot, arrival.ParkedSince ?? now, arrival.AskedAt, parked.Reason.ToString(),
+                    parked.UpstreamFailingSince, arrival.AnswerBy(request.AnswerWithin), arrival.DeferredNoticed || notice));
                 parkedChecks.Parked(messageId, request.CustSpaceId, parked.Until);
                 metrics.Parked(request.CustSpaceId, parked.Reason.ToString());
                 break;

@@ -26,4 +26,11 @@ public sealed class HealthChecksOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan UpstreamDeadline { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// A check parked for longer than this is announced once with <c>HealthCheckDeferred</c> (when
+    /// it can run and what it waits for), so its sender is not left in silence.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan DeferredNoticeAfter { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -23,6 +23,15 @@ public static class OutcomeAnswer
         }
     }
 
+    /// <summary>A notice about the request (<c>HealthCheckDeferred</c>): published like an outcome, never sent to a request client, which waits for the answer.</summary>
+    public static Task NoticeAsync<T>(ConsumeContext context, T notice)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var messageId = MessageIdFor<T>(context.MessageId);
+        return context.Publish(notice, p => Stamp(p, messageId, context.MessageId), context.CancellationToken);
+    }
+
     /// <summary>From the receive pipe: the request could not be read, only its envelope's ids.</summary>
     public static async Task SendAsync<T>(ReceiveContext context, T outcome, RequestScreen.EnvelopeIds ids)
         where T : class

@@ -66,6 +66,11 @@ public static partial class RequestValidator
             return Invalid("MaxAge must be between 0 and 30 days.");
         }
 
+        if (request.AnswerWithin is { } within && (within < TimeSpan.FromSeconds(1) || within > TimeSpan.FromDays(1)))
+        {
+            return Invalid("AnswerWithin must be between 1 second and 1 day.");
+        }
+
         return request.NodeType switch
         {
             NodeTypes.Phone => Phone(request, tenant, waba, maxAge, out target),

@@ -18,6 +18,12 @@ public static class ParkingHeaders
     public const string Reason = "HealthEvents-ParkReason";
     public const string UpstreamFailingSince = "HealthEvents-UpstreamFailingSince";
 
+    /// <summary>When the sender stops waiting (its request's expiration or <c>AnswerWithin</c>): a parked copy carries no expiration of its own.</summary>
+    public const string AnswerBy = "HealthEvents-AnswerBy";
+
+    /// <summary>Set once <c>HealthCheckDeferred</c> was published for the request: never twice.</summary>
+    public const string DeferredNoticed = "HealthEvents-DeferredNoticed";
+
     /// <summary>
     /// When the check was asked: its <see cref="AskedAt"/> header (set when it was first forwarded
     /// or parked), else when it was sent. A sender's clock ahead of ours must not make every stored
@@ -49,7 +55,8 @@ public static class ParkingHeaders
 
 /// <summary>Until when a check is parked and what it carries back.</summary>
 public sealed record ParkingTicket(
-    DateTimeOffset Until, DateTimeOffset? Slot, DateTimeOffset ParkedSince, DateTimeOffset AskedAt, string Reason, DateTimeOffset? UpstreamFailingSince = null)
+    DateTimeOffset Until, DateTimeOffset? Slot, DateTimeOffset ParkedSince, DateTimeOffset AskedAt, string Reason, DateTimeOffset? UpstreamFailingSince = null,
+    DateTimeOffset? AnswerBy = null, bool DeferredNoticed = false)
 {
     // A copy that still carried RabbitMQ's dead-letter history would look like a dead-letter
     // cycle the next time it passes a delay level it has passed before, and the broker drops those.
@@ -68,7 +75,11 @@ public sealed record ParkingTicket(
         ParkingHeaders.Write(context.Headers, ParkingHeaders.AskedAt, AskedAt);
         ParkingHeaders.Write(context.Headers, ParkingHeaders.ParkedUntil, Until);
         ParkingHeaders.Write(context.Headers, ParkingHeaders.UpstreamFailingSince, UpstreamFailingSince);
+        ParkingHeaders.Write(context.Headers, ParkingHeaders.AnswerBy, AnswerBy);
         context.Headers.Set(ParkingHeaders.Reason, Reason);
+        context.Headers.Set(ParkingHeaders.DeferredNoticed, DeferredNoticed ? "true" : null);
+        // The sender's deadline travels in AnswerBy: a copy that expired in a delay queue would be lost unanswered.
+        context.TimeToLive = null;
         foreach (var header in DeadLetterHistory)
         {
             context.Headers.Set(header, null);
@@ -76,14 +87,31 @@ public sealed record ParkingTicket(
     }
 }
 
-/// <summary>What a check brings to the consumer: when it was asked, and what it carries back from being parked.</summary>
-public sealed record CheckArrival(DateTimeOffset AskedAt, DateTimeOffset? Slot, DateTimeOffset? ParkedSince, DateTimeOffset? UpstreamFailingSince)
+/// <summary>
+/// What a check brings to the consumer: when it was asked, what it carries back from being parked,
+/// and when its sender stops waiting (<see cref="ParkingHeaders.AnswerBy"/>, else the message's own expiration).
+/// </summary>
+public sealed record CheckArrival(
+    DateTimeOffset AskedAt, DateTimeOffset? Slot, DateTimeOffset? ParkedSince, DateTimeOffset? UpstreamFailingSince, DateTimeOffset? ExpiresAt, bool DeferredNoticed)
 {
     public static CheckArrival Of(ConsumeContext context, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(context);
         var headers = context.Headers;
+        var expiresAt = ParkingHeaders.Read(headers, ParkingHeaders.AnswerBy)
+                        ?? (context.ExpirationTime is { } expiration ? new DateTimeOffset(DateTime.SpecifyKind(expiration, DateTimeKind.Utc)) : null);
         return new CheckArrival(ParkingHeaders.AskedAtOf(context, now), ParkingHeaders.Read(headers, ParkingHeaders.Slot),
-            ParkingHeaders.Read(headers, ParkingHeaders.ParkedSince), ParkingHeaders.Read(headers, ParkingHeaders.UpstreamFailingSince));
+            ParkingHeaders.Read(headers, ParkingHeaders.ParkedSince), ParkingHeaders.Read(headers, ParkingHeaders.UpstreamFailingSince),
+            expiresAt, headers.Get<string>(ParkingHeaders.DeferredNoticed) == "true");
     }
+
+    /// <summary>The request's deadline: the earliest of its expiration and <c>AnswerWithin</c> after it was asked; null when it has neither.</summary>
+    public DateTimeOffset? AnswerBy(TimeSpan? answerWithin) =>
+        (ExpiresAt, answerWithin) switch
+        {
+            ({ } expires, { } within) => expires < AskedAt + within ? expires : AskedAt + within,
+            ({ } expires, null) => expires,
+            (null, { } within) => AskedAt + within,
+            _ => null,
+        };
 }
