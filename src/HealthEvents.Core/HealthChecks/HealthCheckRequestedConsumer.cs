@@ -71,7 +71,10 @@ public sealed class HealthCheckRequestedConsumer(
                 {
                     await OutcomeAnswer.NoticeAsync(context, new HealthCheckDeferred
                     {
-                        Request = request, NotBefore = parked.Until, Reason = parked.Reason.ToString(), RetryAfter = parked.Until - now,
+                        Request = request,
+                        NotBefore = parked.Until,
+                        Reason = parked.Reason.ToString(),
+                        RetryAfter = parked.Until - now,
                     });
                 }
 
