@@ -67,20 +67,20 @@ public sealed class HealthCheckRequestedConsumer(
 
             case CheckOutcome.Parked parked:
                 var notice = !arrival.DeferredNoticed && parked.Until - now > options.Value.DeferredNoticeAfter;
-                if (notice)
-                {
-                    await OutcomeAnswer.NoticeAsync(context, new HealthCheckDeferred
-                    {
-                        Request = request,
-                        NotBefore = parked.Until,
-                        Reason = parked.Reason.ToString(),
-                        RetryAfter = parked.Until - now,
-                    });
-                }
-
                 logger.LogDebug("Check parked until {Until} ({Reason})", parked.Until, parked.Reason);
-                await parking.ParkAsync(context, new ParkingTicket(parked.Until, parked.Slot, arrival.ParkedSince ?? now, arrival.AskedAt, parked.Reason.ToString(),
-                    parked.UpstreamFailingSince, arrival.AnswerBy(request.AnswerWithin), arrival.DeferredNoticed || notice));
+                // The notice and the parked copy go out together: one broker round trip per parked check, not two.
+                await Task.WhenAll(
+                    notice
+                        ? OutcomeAnswer.NoticeAsync(context, new HealthCheckDeferred
+                        {
+                            Request = request,
+                            NotBefore = parked.Until,
+                            Reason = parked.Reason.ToString(),
+                            RetryAfter = parked.Until - now,
+                        })
+                        : Task.CompletedTask,
+                    parking.ParkAsync(context, new ParkingTicket(parked.Until, parked.Slot, arrival.ParkedSince ?? now, arrival.AskedAt, parked.Reason.ToString(),
+                        parked.UpstreamFailingSince, arrival.AnswerBy(request.AnswerWithin), arrival.DeferredNoticed || notice)));
                 parkedChecks.Parked(messageId, request.CustSpaceId, parked.Until);
                 metrics.Parked(request.CustSpaceId, parked.Reason.ToString());
                 break;
