@@ -33,10 +33,11 @@ public static class UpgradeCommand
             await using (connection)
             {
                 var dry = parse.GetValue(dryRun);
+                var queues = CheckQueues.From(bus);
                 IReadOnlyList<MovedLeftover> moved;
                 try
                 {
-                    moved = await TopologyUpgrade.RunAsync(connection, CheckQueues.From(bus), dry, cancellationToken);
+                    moved = await TopologyUpgrade.RunAsync(connection, queues, dry, cancellationToken);
                 }
                 catch (OperationInterruptedException ex)
                 {
@@ -47,7 +48,7 @@ public static class UpgradeCommand
                 var table = new Table().AddColumns("Old queue", "Held", dry ? "Would move to" : "Moved", "Lease pings dropped", "Deleted");
                 foreach (var queue in moved)
                 {
-                    table.AddRow(Markup.Escape(queue.Queue), $"{queue.Held}", dry ? Markup.Escape(CheckQueues.From(bus).WorkQueue) : $"{queue.Moved}", $"{queue.Dropped}", queue.Deleted ? "yes" : "no");
+                    table.AddRow(Markup.Escape(queue.Queue), $"{queue.Held}", dry ? Markup.Escape(queues.WorkQueue) : $"{queue.Moved}", $"{queue.Dropped}", queue.Deleted ? "yes" : "no");
                 }
 
                 if (moved.Count > 0)
@@ -58,7 +59,7 @@ public static class UpgradeCommand
                 var left = moved.Count(q => !q.Deleted);
                 Console.WriteLine(dry
                     ? $"{moved.Count} old queues hold {moved.Sum(q => q.Held)} messages — dry run, nothing moved"
-                    : $"{moved.Sum(q => q.Moved)} messages moved into {CheckQueues.From(bus).WorkQueue}, {moved.Count - left} old queues deleted, {left} left");
+                    : $"{moved.Sum(q => q.Moved)} messages moved into {queues.WorkQueue}, {moved.Count - left} old queues deleted, {left} left");
                 return dry || left == 0 ? 0 : 1;
             }
         });

@@ -36,13 +36,11 @@ public sealed class CheckQueues : IErrorQueueNameFormatter, IDeadLetterQueueName
         ArgumentException.ThrowIfNullOrWhiteSpace(entryQueue);
         EntryQueue = entryQueue;
         EntryAddress = EntryAddressOf(entryQueue);
-        // Through the queue's own exchange: a queue: address would have MassTransit declare the
-        // queue without its arguments, which the broker refuses.
-        WorkAddress = new Uri($"exchange:{WorkQueue}?type=fanout&durable=true");
+        WorkAddress = WorkAddressOf(entryQueue);
         Parking = new RabbitMqParkingTopology(entryQueue);
     }
 
-    /// <summary>Where every sender of a check sends it (<see cref="BoundedSend.SendChecksAsync"/>, <c>CheckAsker</c>): the entry queue.</summary>
+    /// <summary>Where a sender outside the service (the CLI's <c>check</c>) sends a check: the entry queue, declared as any MassTransit sender declares it.</summary>
     public static Uri EntryAddressOf(BusOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -50,6 +48,10 @@ public sealed class CheckQueues : IErrorQueueNameFormatter, IDeadLetterQueueName
     }
 
     private static Uri EntryAddressOf(string entryQueue) => new($"queue:{entryQueue}");
+
+    // Through the queue's own exchange: a queue: address would have MassTransit declare the queue
+    // without its arguments, which the broker refuses.
+    private static Uri WorkAddressOf(string entryQueue) => new($"exchange:{entryQueue}{WorkSuffix}?type=fanout&durable=true");
 
     public static CheckQueues From(BusOptions options)
     {
@@ -62,7 +64,9 @@ public sealed class CheckQueues : IErrorQueueNameFormatter, IDeadLetterQueueName
     /// <summary>The entry queue's address (<see cref="EntryAddressOf(BusOptions)"/>).</summary>
     public Uri EntryAddress { get; }
 
-    public string WorkQueue => EntryQueue + ".work";
+    public string WorkQueue => EntryQueue + WorkSuffix;
+
+    private const string WorkSuffix = ".work";
 
     /// <summary>MassTransit's exchange for the published <c>HealthCheckRequested</c> (its default entity name), bound to the work queue.</summary>
     public static string PublishedExchange { get; } = $"{typeof(HealthCheckRequested).Namespace}:{nameof(HealthCheckRequested)}";
@@ -75,7 +79,7 @@ public sealed class CheckQueues : IErrorQueueNameFormatter, IDeadLetterQueueName
     public static Uri InProcessAddressOf(BusOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.Transport == BusTransport.RabbitMq ? From(options).WorkAddress : EntryAddressOf(options);
+        return options.Transport == BusTransport.RabbitMq ? WorkAddressOf(options.QueueName) : EntryAddressOf(options);
     }
 
     /// <summary>Where checks are moved to run: the work queue's exchange.</summary>

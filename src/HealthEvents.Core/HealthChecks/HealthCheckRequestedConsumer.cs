@@ -53,14 +53,15 @@ public sealed class HealthCheckRequestedConsumer(
         var check = new CheckRequest(request, context.ReceiveContext.Body.Length ?? 0, messageId, arrival.AskedAt,
             arrival.Slot, arrival.ParkedSince, arrival.UpstreamFailingSince);
 
+        var answerBy = arrival.AnswerBy(request.AnswerWithin);
         switch (await processor.ProcessAsync(check, context.CancellationToken))
         {
-            case CheckOutcome.Parked parked when arrival.AnswerBy(request.AnswerWithin) is { } answerBy && parked.Until > answerBy:
+            case CheckOutcome.Parked parked when answerBy is { } deadline && parked.Until > deadline:
                 // Its sender stops waiting before the check could run: tell it now, and when to try again.
                 var tooLate = CheckOutcome.Refused(request, new Rejection(RejectionReasons.Throttled,
-                    $"{parked.Reason.Describe()}: the check could run at {parked.Until:O}, after the sender stops waiting ({answerBy:O}).",
+                    $"{parked.Reason.Describe()}: the check could run at {parked.Until:O}, after the sender stops waiting ({deadline:O}).",
                     RetryAfter: parked.Until - now)).Event;
-                logger.LogInformation("Check rejected: it could run at {Until} ({Reason}), after its deadline {AnswerBy}", parked.Until, parked.Reason, answerBy);
+                logger.LogInformation("Check rejected: it could run at {Until} ({Reason}), after its deadline {AnswerBy}", parked.Until, parked.Reason, deadline);
                 await OutcomeAnswer.SendAsync(context, tooLate);
                 metrics.CheckAnswered(request.CustSpaceId, "rejected:" + tooLate.Reason);
                 break;
@@ -80,7 +81,7 @@ public sealed class HealthCheckRequestedConsumer(
                         })
                         : Task.CompletedTask,
                     parking.ParkAsync(context, new ParkingTicket(parked.Until, parked.Slot, arrival.ParkedSince ?? now, arrival.AskedAt, parked.Reason.ToString(),
-                        parked.UpstreamFailingSince, arrival.AnswerBy(request.AnswerWithin), arrival.DeferredNoticed || notice)));
+                        parked.UpstreamFailingSince, answerBy, arrival.DeferredNoticed || notice)));
                 parkedChecks.Parked(messageId, request.CustSpaceId, parked.Until);
                 metrics.Parked(request.CustSpaceId, parked.Reason.ToString());
                 break;
