@@ -42,4 +42,10 @@ public sealed record HealthCheckCompleted
 
     /// <summary>The node's change version the snapshot belongs to (see <see cref="HealthStatusChanged.Version"/>).</summary>
     public required long Version { get; init; }
+
+    /// <summary>The snapshot's <see cref="HealthSnapshot.Readiness"/> (quality, messaging limit, template status); null when not known.</summary>
+    public Readiness? Readiness => Snapshot.Readiness;
+
+    /// <summary>Whether a campaign may start from this node now, for the request's <c>PlannedRecipients</c> (<see cref="CampaignRule"/>).</summary>
+    public CampaignVerdict? Campaign { get; init; }
 }

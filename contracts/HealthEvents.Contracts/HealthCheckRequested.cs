@@ -45,4 +45,10 @@ public sealed record HealthCheckRequested
     /// request client's timeout (the message's expiration) counts the same way; the earlier wins.
     /// </summary>
     public TimeSpan? AnswerWithin { get; init; }
+
+    /// <summary>
+    /// Optional: how many unique users the campaign plans to reach (1 to 1,000,000,000). The
+    /// answer's <see cref="HealthCheckCompleted.Campaign"/> compares it with the node's messaging limit.
+    /// </summary>
+    public int? PlannedRecipients { get; init; }
 }

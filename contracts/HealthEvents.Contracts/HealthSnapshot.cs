@@ -18,4 +18,10 @@ public sealed record HealthSnapshot
 
     /// <summary>When Meta answered.</summary>
     public required DateTimeOffset CheckedAt { get; init; }
+
+    /// <summary>
+    /// The node's fields a campaign needs (quality, messaging limit, template status), from the same
+    /// Graph call; null in snapshots taken before this version asked for them.
+    /// </summary>
+    public Readiness? Readiness { get; init; }
 }

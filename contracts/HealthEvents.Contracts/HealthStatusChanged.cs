@@ -47,6 +47,12 @@ public sealed record HealthStatusChanged
     /// <summary>The entities as they were before; empty the first time the node is seen.</summary>
     public IReadOnlyList<HealthEntity> PreviousEntities { get; init; } = [];
 
+    /// <summary>The node's readiness now (quality, messaging limit, template status); null when not known.</summary>
+    public Readiness? Readiness { get; init; }
+
+    /// <summary>The readiness before; null the first time, or when it was not known.</summary>
+    public Readiness? PreviousReadiness { get; init; }
+
     /// <summary>When Meta gave the new answer.</summary>
     public required DateTimeOffset CheckedAt { get; init; }
 

@@ -24,18 +24,35 @@ public sealed class GraphApiClient(
     IOptions<GraphApiOptions> options,
     ResiliencePipelineProvider<GraphPipelineKey> pipelines,
     IGraphCallGate gate,
+    ReadinessFields readiness,
     TimeProvider time)
 {
     public const string PipelineName = "graph-api";
 
     private readonly GraphApiOptions _options = options.Value;
 
-    /// <summary><c>GET /{node-id}?fields=health_status</c>.</summary>
-    public Task<HealthSnapshot> GetHealthStatusAsync(string nodeId, GraphCaller caller, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>GET /{node-id}?fields=health_status,…</c>: the health and, in the same call, the node
+    /// type's readiness fields (<see cref="ReadinessFields"/>). When Meta refuses one of those, the
+    /// call is made once more without it, and it is not asked again; the check never fails for it.
+    /// </summary>
+    public async Task<HealthSnapshot> GetHealthStatusAsync(string nodeId, string nodeType, GraphCaller caller, CancellationToken cancellationToken)
     {
         RequireGraphId(nodeId, nameof(nodeId));
-        return SendAsync($"{nodeId}?fields=health_status", caller,
-            body => GraphResponseParser.ParseHealthStatus(body, time.GetUtcNow()), cancellationToken);
+        while (true)
+        {
+            var asked = readiness.AskedFor(nodeType);
+            var fields = string.Join(',', asked.Select(f => f.GraphName).Prepend("health_status"));
+            try
+            {
+                return await SendAsync($"{nodeId}?fields={fields}", caller,
+                    body => GraphResponseParser.ParseHealthStatus(body, time.GetUtcNow(), nodeType, asked), cancellationToken);
+            }
+            catch (GraphPermanentException ex) when (readiness.Refuse(nodeType, ex.UnknownField, asked))
+            {
+                // Asked again with fewer fields: each round drops at least one, so this ends.
+            }
+        }
     }
 
     /// <summary>Every phone number of a WABA (all pages).</summary>

@@ -38,6 +38,7 @@ public static class GraphApiRegistration
                 "The Graph API client has no call budget: register an IGraphCallGate (the service's AddGraphBudget) so no call reaches Meta unthrottled.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ReadinessFields>();
 
         services.AddHttpClient<GraphApiClient>((sp, http) =>
         {

@@ -12,7 +12,7 @@ namespace HealthEvents.Graph;
 /// </summary>
 internal static class GraphResponseParser
 {
-    public static HealthSnapshot ParseHealthStatus(string body, DateTimeOffset checkedAt)
+    public static HealthSnapshot ParseHealthStatus(string body, DateTimeOffset checkedAt, string nodeType, IReadOnlyList<ReadinessField> asked)
     {
         using var doc = JsonDocument.Parse(body);
         if (!doc.RootElement.TryGetProperty("health_status", out var health) || health.ValueKind != JsonValueKind.Object)
@@ -31,6 +31,7 @@ internal static class GraphResponseParser
             CanSendMessage = OverallStatus.Reconcile(reported, entities),
             Entities = entities,
             CheckedAt = checkedAt,
+            Readiness = ReadinessFields.Read(doc.RootElement, nodeType, asked),
         };
     }
 

@@ -105,4 +105,40 @@ public class SnapshotComparerTests
         var phone = Entity("PHONE_NUMBER", "1", MessagingStatus.Available) with { CanReceiveCallSip = "AVAILABLE" };
         Assert.True(SnapshotComparer.IsChange(Snapshot(phone), Snapshot(phone with { CanReceiveCallSip = "BLOCKED" })));
     }
+
+    [Theory]
+    [InlineData(nameof(Readiness.QualityRating), "YELLOW")]
+    [InlineData(nameof(Readiness.MessagingLimit), "TIER_10K")]
+    [InlineData(nameof(Readiness.TemplateStatus), "PAUSED")]
+    [InlineData(nameof(Readiness.TemplateQuality), "RED")]
+    [InlineData(nameof(Readiness.AccountReviewStatus), "REJECTED")]
+    public void A_readiness_value_that_moves_is_a_change(string property, string value)
+    {
+        var before = Snapshot(Waba) with { Readiness = new Readiness { QualityRating = "GREEN", MessagingLimit = "TIER_2K", TemplateStatus = "APPROVED" } };
+        var r = before.Readiness!;
+        var after = before with
+        {
+            Readiness = property switch
+            {
+                nameof(Readiness.QualityRating) => r with { QualityRating = value },
+                nameof(Readiness.MessagingLimit) => r with { MessagingLimit = value },
+                nameof(Readiness.TemplateStatus) => r with { TemplateStatus = value },
+                nameof(Readiness.TemplateQuality) => r with { TemplateQuality = value },
+                _ => r with { AccountReviewStatus = value },
+            },
+        };
+
+        Assert.True(SnapshotComparer.IsChange(before, after));
+        Assert.False(SnapshotComparer.IsChange(after, after with { CheckedAt = At.AddHours(1) }));
+    }
+
+    [Fact]
+    public void Readiness_seen_for_the_first_time_after_an_upgrade_is_not_a_change()
+    {
+        var stored = Snapshot(Waba);
+        var now = stored with { Readiness = new Readiness { QualityRating = "GREEN" } };
+
+        Assert.False(SnapshotComparer.IsChange(stored, now));
+        Assert.True(SnapshotComparer.IsChange(stored, Snapshot(Entity("WABA", "102290129340398", MessagingStatus.Blocked)) with { Readiness = now.Readiness }));
+    }
 }

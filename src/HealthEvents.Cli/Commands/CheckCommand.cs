@@ -18,6 +18,8 @@ public static class CheckCommand
     public const int Limited = 10;
     public const int Blocked = 11;
     public const int OtherStatus = 12;
+    public const int CampaignHold = 13;
+    public const int CampaignStop = 14;
     public const int Rejected = 20;
     public const int NoAnswer = 4;
     public const int BrokerUnreachable = 3;
@@ -35,12 +37,16 @@ public static class CheckCommand
         var templateId = new Option<string?>("--template-id") { Description = "A template's Graph id." };
         var language = new Option<string?>("--language") { Description = "A template's language, e.g. en or pt_BR." };
         var maxAge = new Option<TimeSpan?>("--max-age") { Description = "Accept a stored answer this young (e.g. 00:05:00)." };
+        var planned = new Option<int?>("--planned-recipients")
+        {
+            Description = $"The campaign's size: the exit code is then the campaign verdict ({Available} Go, {CampaignHold} Hold, {CampaignStop} Stop).",
+        };
         var timeout = new Option<TimeSpan>("--timeout") { Description = "How long to wait for the answer.", DefaultValueFactory = _ => TimeSpan.FromMinutes(1) };
         var json = new Option<bool>("--json") { Description = "Print the answer as JSON." };
         var broker = new Option<string?>("--broker") { Description = "The broker, amqp://user:password@host:port/vhost (default: Bus:RabbitMqUri)." };
-        var command = new Command("check", $"Check a node now and print the answer. Exit code: {Available} AVAILABLE, {Limited} LIMITED, {Blocked} BLOCKED, {OtherStatus} another status, {Rejected} rejected, {NoAnswer} no answer in time, {BrokerUnreachable} broker unreachable.")
+        var command = new Command("check", $"Check a node now and print the answer. Exit code: {Available} AVAILABLE, {Limited} LIMITED, {Blocked} BLOCKED, {OtherStatus} another status; with --planned-recipients {Available} Go, {CampaignHold} Hold, {CampaignStop} Stop; {Rejected} rejected, {NoAnswer} no answer in time, {BrokerUnreachable} broker unreachable.")
         {
-            tenant, nodeType, waba, phoneNumber, phoneNumberId, templateCode, templateId, language, maxAge, timeout, json, broker,
+            tenant, nodeType, waba, phoneNumber, phoneNumberId, templateCode, templateId, language, maxAge, planned, timeout, json, broker,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -61,6 +67,7 @@ public static class CheckCommand
                 TemplateId = parse.GetValue(templateId),
                 Language = parse.GetValue(language),
                 MaxAge = parse.GetValue(maxAge),
+                PlannedRecipients = parse.GetValue(planned),
                 RequestedAt = DateTimeOffset.UtcNow,
             };
             return await AskAsync(address, bus, request, parse.GetValue(timeout), parse.GetValue(json), cancellationToken);
@@ -80,7 +87,7 @@ public static class CheckCommand
             switch (await bus.AskAsync(CheckQueues.EntryAddressOf(options), request, timeout, cancellationToken))
             {
                 case CheckAnswer.Completed completed:
-                    return Print(completed.Outcome, json);
+                    return Print(completed.Outcome, json, campaignExit: request.PlannedRecipients is not null);
                 case CheckAnswer.Rejected rejected:
                     return Print(rejected.Outcome, json);
                 default:
@@ -94,7 +101,7 @@ public static class CheckCommand
         }
     }
 
-    private static int Print(HealthCheckCompleted completed, bool json)
+    private static int Print(HealthCheckCompleted completed, bool json, bool campaignExit)
     {
         if (json)
         {
@@ -114,6 +121,36 @@ public static class CheckCommand
             }
 
             AnsiConsole.Write(entities);
+            if (completed.Readiness is { } r)
+            {
+                var known = new (string Name, string? Value)[]
+                {
+                    ("Quality", r.QualityRating), ("Messaging limit", r.MessagingLimit), ("Throughput", r.ThroughputLevel), ("Phone status", r.PhoneStatus),
+                    ("Name status", r.NameStatus), ("Template status", r.TemplateStatus), ("Template quality", r.TemplateQuality),
+                    ("Template category", r.TemplateCategory), ("Account review", r.AccountReviewStatus), ("Business verification", r.BusinessVerificationStatus),
+                }.Where(f => f.Value is not null).Select(f => $"{f.Name} {f.Value}");
+                AnsiConsole.MarkupLine(Markup.Escape("Readiness: " + string.Join(", ", known) + (r.Unknown.Count > 0 ? $"; not known: {string.Join(", ", r.Unknown)}" : "")));
+            }
+
+            if (completed.Campaign is { } campaign)
+            {
+                var size = campaign.PlannedRecipients is { } n ? $" for {n} recipients" : "";
+                AnsiConsole.MarkupLine($"Campaign{Markup.Escape(size)}: [bold]{Markup.Escape(campaign.Verdict)}[/]");
+                foreach (var reason in campaign.Reasons)
+                {
+                    AnsiConsole.MarkupLine($"  {Markup.Escape(reason.Verdict)} {Markup.Escape(reason.Code)}: {Markup.Escape(reason.Text)}");
+                }
+            }
+        }
+
+        if (campaignExit)
+        {
+            return completed.Campaign?.Verdict switch
+            {
+                CampaignVerdicts.Go => Available,
+                CampaignVerdicts.Stop => CampaignStop,
+                _ => CampaignHold,
+            };
         }
 
         return completed.Snapshot.CanSendMessage switch

@@ -163,7 +163,7 @@ public sealed class HealthCheckProcessor(
     private async Task<CheckOutcome?> FreshAnswerAsync(CheckTarget target, Resolution.Found node, CheckRequest request, CancellationToken cancellationToken)
     {
         var stored = await store.GetAsync(new NodeKey(target.CustSpaceId, target.NodeType, node.NodeId), cancellationToken);
-        return IsFresh(stored, target, request) ? Answered(stored!) : null;
+        return IsFresh(stored, target, request) ? Answered(stored!, request) : null;
     }
 
     /// <summary>The fresh stored answer if there is one (resolution may have just run), else Meta's, compared with the same stored read.</summary>
@@ -173,19 +173,20 @@ public sealed class HealthCheckProcessor(
         var stored = await store.GetAsync(key, cancellationToken);
         if (IsFresh(stored, target, request))
         {
-            return Answered(stored!);
+            return Answered(stored!, request);
         }
 
-        var snapshot = await graph.GetHealthStatusAsync(key.NodeId, GraphCaller.For(tenant, target.WabaId), cancellationToken);
+        var snapshot = await graph.GetHealthStatusAsync(key.NodeId, target.NodeType, GraphCaller.For(tenant, target.WabaId), cancellationToken);
         var recorded = await recorder.RecordAsync(key, node.Identity, snapshot, stored, cancellationToken);
-        return new CheckOutcome.Completed(OutcomeEvents.Completed(recorded.Stored, fromCache: false), recorded.Change);
+        return new CheckOutcome.Completed(OutcomeEvents.Completed(recorded.Stored, fromCache: false, request.Message.PlannedRecipients), recorded.Change);
     }
 
     private bool IsFresh(StoredSnapshot? stored, CheckTarget target, CheckRequest request) =>
         stored is not null
         && (stored.Snapshot.CheckedAt >= request.AskedAt || (target.MaxAge is { } maxAge && time.GetUtcNow() - stored.Snapshot.CheckedAt <= maxAge));
 
-    private static CheckOutcome.Completed Answered(StoredSnapshot stored) => new(OutcomeEvents.Completed(stored, fromCache: true), null);
+    private static CheckOutcome.Completed Answered(StoredSnapshot stored, CheckRequest request) =>
+        new(OutcomeEvents.Completed(stored, fromCache: true, request.Message.PlannedRecipients), null);
 
     private CheckOutcome Parked(CheckRequest request, Admission admission, CheckCoalescer.Leadership? leadership = null, GraphErrorDetails? metaSaid = null)
     {

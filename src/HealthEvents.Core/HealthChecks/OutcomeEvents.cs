@@ -6,10 +6,11 @@ namespace HealthEvents.Core.HealthChecks;
 /// <summary>The one place stored records become the events that describe them.</summary>
 public static class OutcomeEvents
 {
-    public static HealthCheckCompleted Completed(StoredSnapshot stored, bool fromCache)
+    /// <summary>The answer a stored snapshot gives, with the campaign verdict for <paramref name="plannedRecipients"/>.</summary>
+    public static HealthCheckCompleted Completed(StoredSnapshot stored, bool fromCache, int? plannedRecipients = null)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        return new HealthCheckCompleted
+        var completed = new HealthCheckCompleted
         {
             CustSpaceId = stored.Key.CustSpaceId,
             NodeType = stored.Key.NodeType,
@@ -24,6 +25,7 @@ public static class OutcomeEvents
             FromCache = fromCache,
             Version = stored.Version,
         };
+        return completed with { Campaign = CampaignRule.Decide(completed, plannedRecipients) };
     }
 
     public static HealthStatusChanged Changed(StoredChange change)
@@ -44,6 +46,8 @@ public static class OutcomeEvents
             Current = change.Current.CanSendMessage,
             Entities = change.Current.Entities,
             PreviousEntities = change.Previous?.Entities ?? [],
+            Readiness = change.Current.Readiness,
+            PreviousReadiness = change.Previous?.Readiness,
             CheckedAt = change.Current.CheckedAt,
             Version = change.Version,
         };

@@ -71,6 +71,11 @@ public static partial class RequestValidator
             return Invalid("AnswerWithin must be between 1 second and 1 day.");
         }
 
+        if (request.PlannedRecipients is < 1 or > 1_000_000_000)
+        {
+            return Invalid("PlannedRecipients must be between 1 and 1,000,000,000.");
+        }
+
         return request.NodeType switch
         {
             NodeTypes.Phone => Phone(request, tenant, waba, maxAge, out target),

@@ -5,23 +5,43 @@ namespace HealthEvents.Domain.HealthChecks;
 
 /// <summary>
 /// Decides whether a new snapshot is a change (BRIEF §5 "changed means changed"): the overall
-/// status, or any entity's status, errors or additional info. Meta gives no ordering guarantee for
-/// entities, errors or additional info, so order never counts; the check time never counts.
+/// status, any entity's status, errors or additional info, or any readiness value (a tier, a
+/// quality, a template status). Meta gives no ordering guarantee for entities, errors or additional
+/// info, so order never counts; the check time never counts. A previous snapshot without readiness
+/// (stored before readiness was asked for) is compared without it: first sight of readiness is not a change.
 /// </summary>
 public static class SnapshotComparer
 {
     public static bool IsChange(HealthSnapshot? previous, HealthSnapshot current)
     {
         ArgumentNullException.ThrowIfNull(current);
-        return previous is null || Fingerprint(previous) != Fingerprint(current);
+        if (previous is null)
+        {
+            return true;
+        }
+
+        var withReadiness = previous.Readiness is not null;
+        return Fingerprint(previous, withReadiness) != Fingerprint(current, withReadiness);
     }
 
     /// <summary>A canonical, order-independent text of everything that counts as a change.</summary>
-    public static string Fingerprint(HealthSnapshot snapshot)
+    public static string Fingerprint(HealthSnapshot snapshot, bool withReadiness = true)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var text = new StringBuilder();
         Append(text, snapshot.CanSendMessage);
+        if (withReadiness && snapshot.Readiness is { } r)
+        {
+            foreach (var value in new[]
+                     {
+                         r.QualityRating, r.MessagingLimit, r.ThroughputLevel, r.PhoneStatus, r.NameStatus, r.CodeVerificationStatus,
+                         r.TemplateStatus, r.TemplateQuality, r.TemplateCategory, r.TemplateRejectedReason, r.AccountReviewStatus, r.BusinessVerificationStatus,
+                     })
+            {
+                Append(text, "r:" + value);
+            }
+        }
+
         foreach (var entity in snapshot.Entities
                      .OrderBy(e => e.EntityType, StringComparer.Ordinal)
                      .ThenBy(e => e.Id, StringComparer.Ordinal))

@@ -38,11 +38,17 @@ public sealed class GraphThrottledException(string message, Throttling.ThrottleS
     public Throttling.MetaPause Pause => new(Scope, RetryAfter);
 }
 
-/// <summary>Retrying cannot help: the token, the permission or the id is wrong.</summary>
-public sealed class GraphPermanentException(string message, GraphPermanentReason reason, GraphErrorDetails details)
+/// <summary>Retrying cannot help: the token, the permission, the id or the request is wrong.</summary>
+public sealed class GraphPermanentException(string message, GraphPermanentReason reason, GraphErrorDetails details, string? unknownField = null)
     : GraphApiException(message, details)
 {
     public GraphPermanentReason Reason { get; } = reason;
+
+    /// <summary>What <see cref="UnknownField"/> is when Meta said "nonexisting field" without naming it.</summary>
+    public const string UnnamedField = "*";
+
+    /// <summary>The field Meta says the node does not have (error 100 "nonexisting field"; <see cref="UnnamedField"/> when unnamed); null for every other error.</summary>
+    public string? UnknownField { get; } = unknownField;
 }
 
 public enum GraphPermanentReason

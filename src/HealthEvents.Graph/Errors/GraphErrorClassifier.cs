@@ -5,7 +5,7 @@ using HealthEvents.Graph.Throttling;
 namespace HealthEvents.Graph.Errors;
 
 /// <summary>Turns a failed Graph response into the typed exception the caller acts on.</summary>
-internal static class GraphErrorClassifier
+internal static partial class GraphErrorClassifier
 {
     // Graph's throttling codes and the scope each names: 4 the app; 80007 the WABA, with its sibling
     // Business-Use-Case limits 80004/80008/80014; 17 user, 32 page, 613 custom and 130429
@@ -60,8 +60,15 @@ internal static class GraphErrorClassifier
             _ when status == HttpStatusCode.NotFound => GraphPermanentReason.UnknownNode,
             _ => GraphPermanentReason.InvalidRequest,
         };
-        return new GraphPermanentException(what, reason, details);
+        // "(#100) Tried accessing nonexisting field (quality_score) on node type (…)": the field is named in the text only.
+        var unknownField = error.Code == 100 && error.Message is { } text && NonexistingField().Match(text) is { Success: true } match
+            ? match.Groups["field"] is { Success: true } fieldName ? fieldName.Value : GraphPermanentException.UnnamedField
+            : null;
+        return new GraphPermanentException(what, reason, details, unknownField);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"nonexisting field(?: \((?<field>[A-Za-z0-9_]+)\))?")]
+    private static partial System.Text.RegularExpressions.Regex NonexistingField();
 
     private static GraphError? TryReadError(string body)
     {

@@ -28,6 +28,12 @@ public sealed class Scenario
     /// <summary>Rows per page on the phone_numbers and message_templates edges when the caller asks for more.</summary>
     public int MaxPageSize { get; set; } = 25;
 
+    /// <summary>
+    /// Node fields the simulated Meta does not know on any node type (e.g. <c>quality_score</c>):
+    /// asking for one answers error 100 "nonexisting field", as Meta does for a field it lacks.
+    /// </summary>
+    public List<string> UnknownFields { get; set; } = [];
+
     /// <summary>Where to send Meta-style signed webhooks when a node's health changes (off unless a URL is set).</summary>
     public WebhookSettings Webhooks { get; set; } = new();
 
@@ -95,6 +101,13 @@ public sealed record NodeHealth
     public List<NodeHealthError> Errors { get; init; } = [];
 
     public string? CanReceiveCallSip { get; init; }
+
+    /// <summary>
+    /// The node's own Graph fields in this state, by Graph name (<c>quality_rating</c>,
+    /// <c>whatsapp_business_manager_messaging_limit</c>, <c>status</c>, <c>quality_score</c>, …),
+    /// over <c>NodeFields</c>' defaults for its kind; a transition or override can change them.
+    /// </summary>
+    public Dictionary<string, string> Fields { get; init; } = [];
 }
 
 public sealed record NodeHealthError(int ErrorCode, string ErrorDescription, string PossibleSolution);

@@ -94,7 +94,16 @@ public static partial class GraphEndpoints
         switch (edge)
         {
             case null when http.Request.Query["fields"].ToString().Split(',').Contains("health_status"):
-                await call.OkAsync(HealthStatusBody(state, node));
+                var asked = http.Request.Query["fields"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var fields = NodeFields.Of(node, state.HealthOf(node.Id));
+                if (asked.FirstOrDefault(f => f is not ("health_status" or "id") && (!fields.ContainsKey(f) || state.Scenario.UnknownFields.Contains(f))) is { } unknown)
+                {
+                    await call.ErrorAsync(400, 100, null, "OAuthException",
+                        $"(#100) Tried accessing nonexisting field ({unknown}) on node type ({NodeFields.MetaTypeOf(node.Kind)})", outcome: "unknown-field");
+                    break;
+                }
+
+                await call.OkAsync(HealthStatusBody(state, node, asked.Where(fields.ContainsKey).ToDictionary(f => f, f => NodeFields.Render(f, fields[f]))));
                 break;
             case "phone_numbers" when node.Kind == GraphNodeKind.Waba:
                 await call.OkAsync(PageBody(http, state, node.Waba.PhoneNumbers.Select(p => (object)new
@@ -109,7 +118,8 @@ public static partial class GraphEndpoints
                 var name = http.Request.Query["name"].ToString();
                 await call.OkAsync(PageBody(http, state, node.Waba.Templates
                     .Where(t => name.Length == 0 || t.Name == name)
-                    .Select(t => (object)new { name = t.Name, language = t.Language, status = t.Status, category = "UTILITY", id = t.Id })));
+                    .Select(t => (Template: t, Fields: NodeFields.Of(new GraphNode(GraphNodeKind.MessageTemplate, t.Id, node.Waba), state.HealthOf(t.Id))))
+                    .Select(t => (object)new { name = t.Template.Name, language = t.Template.Language, status = t.Fields["status"], category = t.Fields["category"], id = t.Template.Id })));
                 break;
             default:
                 await call.ErrorAsync(400, 100, null, "OAuthException", "(#100) Tried accessing nonexisting field or edge");
@@ -148,7 +158,7 @@ public static partial class GraphEndpoints
         }
     }
 
-    private static object HealthStatusBody(SimulatorState state, GraphNode node)
+    private static Dictionary<string, object> HealthStatusBody(SimulatorState state, GraphNode node, Dictionary<string, object> fields)
     {
         var waba = node.Waba;
         var entities = new List<(string Type, string Id)>();
@@ -166,11 +176,12 @@ public static partial class GraphEndpoints
         entities.Add(("APP", waba.AppId));
 
         var rendered = entities.Select(e => EntityBody(e.Type, e.Id, state.HealthOf(e.Id))).ToList();
-        return new
+        var body = new Dictionary<string, object>(fields)
         {
-            health_status = new { can_send_message = Overall(rendered.Select(e => e.can_send_message)), entities = rendered },
-            id = node.Id,
+            ["health_status"] = new { can_send_message = Overall(rendered.Select(e => e.can_send_message)), entities = rendered },
+            ["id"] = node.Id,
         };
+        return body;
     }
 
     private static EntityJson EntityBody(string type, string id, NodeHealth health) => new(

@@ -86,20 +86,29 @@ public sealed class WebhookSender : BackgroundService
     {
         var health = _state.HealthOf(node.Id);
         var blocked = health.CanSendMessage == "BLOCKED";
+        var fields = NodeFields.Of(node, health);
         switch (node.Kind)
         {
             case GraphNodeKind.PhoneNumber:
-                var phone = node.Waba.PhoneNumbers.First(p => p.Id == node.Id);
-                return ("phone_number_quality_update", new { display_phone_number = phone.DisplayPhoneNumber, @event = blocked ? "FLAGGED" : "UNFLAGGED", current_limit = "TIER_1K" });
+                var limit = fields["whatsapp_business_manager_messaging_limit"];
+                return ("phone_number_quality_update", new
+                {
+                    display_phone_number = fields["display_phone_number"],
+                    @event = blocked || fields["quality_rating"] == "RED" ? "FLAGGED" : "UNFLAGGED",
+                    current_limit = limit,
+                    max_daily_conversations_per_business = limit,
+                });
             case GraphNodeKind.MessageTemplate:
                 var template = node.Waba.Templates.First(t => t.Id == node.Id);
-                return ("message_template_status_update", new
+                var status = blocked && fields["status"] == "APPROVED" ? "REJECTED" : fields["status"];
+                return (fields["quality_score"] == "GREEN" ? "message_template_status_update" : "message_template_quality_update", new
                 {
-                    @event = blocked ? "REJECTED" : "APPROVED",
+                    @event = status,
                     message_template_id = long.Parse(template.Id, System.Globalization.CultureInfo.InvariantCulture),
                     message_template_name = template.Name,
                     message_template_language = template.Language,
                     reason = blocked ? "INCORRECT_CATEGORY" : "NONE",
+                    new_quality_score = fields["quality_score"],
                 });
             default:
                 return ("account_update", new { @event = blocked ? "ACCOUNT_RESTRICTION" : "ACCOUNT_UPDATE", waba_info = new { waba_id = node.Waba.Id } });

@@ -8,7 +8,7 @@ namespace HealthEvents.Http.Api;
 /// <summary>
 /// Reads <c>GET /v1/health-status</c>'s query: Alibaba's parameter names (<c>CustSpaceId</c>,
 /// <c>NodeType</c>, <c>WabaId</c>, <c>PhoneNumber</c>, <c>TemplateCode</c>, <c>Language</c>) plus
-/// <c>PhoneNumberId</c>, <c>TemplateId</c> and <c>MaxAge</c>. Whether the values make a valid check
+/// <c>PhoneNumberId</c>, <c>TemplateId</c>, <c>MaxAge</c> and <c>PlannedRecipients</c>. Whether the values make a valid check
 /// is <c>RequestValidator</c>'s rule, not this parser's.
 /// </summary>
 public static class HealthStatusQuery
@@ -52,6 +52,17 @@ public static class HealthStatusQuery
             maxAge = parsed;
         }
 
+        int? planned = null;
+        if (Single(query, "PlannedRecipients") is { } plannedText)
+        {
+            if (!int.TryParse(plannedText, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+            {
+                return (null, ApiCodes.InvalidParameter, "PlannedRecipients must be a whole number of recipients, e.g. 5000.");
+            }
+
+            planned = count;
+        }
+
         return (new HealthCheckRequested
         {
             CustSpaceId = Single(query, "CustSpaceId")!,
@@ -63,6 +74,7 @@ public static class HealthStatusQuery
             TemplateId = Single(query, "TemplateId"),
             Language = Single(query, "Language"),
             MaxAge = maxAge,
+            PlannedRecipients = planned,
             RequestedAt = now,
         }, null, null);
     }

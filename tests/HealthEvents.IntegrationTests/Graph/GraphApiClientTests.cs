@@ -18,7 +18,7 @@ public class GraphApiClientTests
     {
         await using var h = await GraphClientHarness.StartAsync(TwoTenants());
 
-        var snapshot = await h.Client.GetHealthStatusAsync(AlphaPhone, GraphClientHarness.Alpha, Ct);
+        var snapshot = await h.Client.GetHealthStatusAsync(AlphaPhone, NodeTypes.Phone, GraphClientHarness.Alpha, Ct);
 
         Assert.Equal(MessagingStatus.Limited, snapshot.CanSendMessage);
         Assert.Equal(MessagingStatus.Limited, snapshot.ReportedCanSendMessage);
@@ -33,7 +33,7 @@ public class GraphApiClientTests
     {
         await using var h = await GraphClientHarness.StartAsync(TwoTenants());
 
-        var snapshot = await h.Client.GetHealthStatusAsync(AlphaTemplate, GraphClientHarness.Alpha, Ct);
+        var snapshot = await h.Client.GetHealthStatusAsync(AlphaTemplate, NodeTypes.Template, GraphClientHarness.Alpha, Ct);
 
         Assert.Equal(MessagingStatus.Blocked, snapshot.CanSendMessage);
         var error = Assert.Single(snapshot.Entities.Single(e => e.EntityType == "MESSAGE_TEMPLATE").Errors);
@@ -46,10 +46,72 @@ public class GraphApiClientTests
     {
         await using var h = await GraphClientHarness.StartAsync(TwoTenants());
 
-        var snapshot = await h.Client.GetHealthStatusAsync(AlphaWaba, GraphClientHarness.Alpha, Ct);
+        var snapshot = await h.Client.GetHealthStatusAsync(AlphaWaba, NodeTypes.Waba, GraphClientHarness.Alpha, Ct);
 
         Assert.Equal(["WABA", "BUSINESS", "APP"], snapshot.Entities.Select(e => e.EntityType));
         Assert.Equal(MessagingStatus.Available, snapshot.CanSendMessage);
+    }
+
+    [Fact]
+    public async Task A_phone_check_reads_quality_limit_throughput_and_statuses_in_the_same_one_call()
+    {
+        var scenario = TwoTenants();
+        scenario.Health[AlphaPhone] = scenario.Health[AlphaPhone] with { Fields = new() { ["quality_rating"] = "YELLOW", ["whatsapp_business_manager_messaging_limit"] = "TIER_2K", ["throughput"] = "HIGH" } };
+        await using var h = await GraphClientHarness.StartAsync(scenario);
+
+        var snapshot = await h.Client.GetHealthStatusAsync(AlphaPhone, NodeTypes.Phone, GraphClientHarness.Alpha, Ct);
+
+        var readiness = Assert.IsType<Readiness>(snapshot.Readiness);
+        Assert.Equal(("YELLOW", "TIER_2K", "HIGH", "CONNECTED", "APPROVED", "VERIFIED"),
+            (readiness.QualityRating, readiness.MessagingLimit, readiness.ThroughputLevel, readiness.PhoneStatus, readiness.NameStatus, readiness.CodeVerificationStatus));
+        Assert.Null(readiness.TemplateStatus);
+        Assert.Empty(readiness.Unknown);
+        var call = Assert.Single(h.Simulator.State.Calls);
+        Assert.Contains("fields=health_status,quality_rating,whatsapp_business_manager_messaging_limit,throughput,status,name_status,code_verification_status", call.Path, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_template_check_reads_status_quality_score_category_and_rejected_reason()
+    {
+        await using var h = await GraphClientHarness.StartAsync(TwoTenants());
+
+        var snapshot = await h.Client.GetHealthStatusAsync(AlphaTemplate, NodeTypes.Template, GraphClientHarness.Alpha, Ct);
+
+        var readiness = Assert.IsType<Readiness>(snapshot.Readiness);
+        Assert.Equal(("PENDING", "GREEN", "UTILITY", "NONE"), (readiness.TemplateStatus, readiness.TemplateQuality, readiness.TemplateCategory, readiness.TemplateRejectedReason));
+        Assert.Null(readiness.QualityRating);
+        Assert.Single(h.Simulator.State.Calls);
+    }
+
+    [Fact]
+    public async Task A_field_meta_does_not_know_is_dropped_once_and_reads_as_unknown_while_the_check_still_answers()
+    {
+        var scenario = TwoTenants();
+        scenario.UnknownFields = ["quality_score"];
+        var logs = new CapturingLoggerProvider();
+        await using var h = await GraphClientHarness.StartAsync(scenario, logging: logs);
+
+        var first = await h.Client.GetHealthStatusAsync(AlphaTemplate, NodeTypes.Template, GraphClientHarness.Alpha, Ct);
+        var second = await h.Client.GetHealthStatusAsync(AlphaTemplate, NodeTypes.Template, GraphClientHarness.Alpha, Ct);
+
+        foreach (var snapshot in new[] { first, second })
+        {
+            Assert.Equal(MessagingStatus.Blocked, snapshot.CanSendMessage);
+            Assert.Equal("PENDING", snapshot.Readiness!.TemplateStatus);
+            Assert.Null(snapshot.Readiness.TemplateQuality);
+            Assert.Equal([nameof(Readiness.TemplateQuality)], snapshot.Readiness.Unknown);
+        }
+
+        // The refusal, the same call without the field, then only calls without it.
+        var calls = h.Simulator.State.Calls.Select(c => c.Path).ToList();
+        Assert.Equal(3, calls.Count);
+        Assert.Contains("quality_score", calls[0], StringComparison.Ordinal);
+        Assert.All(calls.Skip(1), path => Assert.DoesNotContain("quality_score", path, StringComparison.Ordinal));
+        Assert.Single(logs.Lines, line => line.Contains(nameof(ReadinessFields), StringComparison.Ordinal) && line.Contains("quality_score", StringComparison.Ordinal));
+
+        // Other node types still ask for everything of theirs.
+        var phone = await h.Client.GetHealthStatusAsync(AlphaPhone, NodeTypes.Phone, GraphClientHarness.Alpha, Ct);
+        Assert.Equal("GREEN", phone.Readiness!.QualityRating);
     }
 
     [Fact]
@@ -85,7 +147,7 @@ public class GraphApiClientTests
     {
         await using var h = await GraphClientHarness.StartAsync(TwoTenants());
 
-        await Assert.ThrowsAsync<ArgumentException>(() => h.Client.GetHealthStatusAsync(id, GraphClientHarness.Alpha, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => h.Client.GetHealthStatusAsync(id, NodeTypes.Waba, GraphClientHarness.Alpha, Ct));
         Assert.ThrowsAny<ArgumentException>(() => h.Client.ListPhoneNumbersAsync(id, GraphClientHarness.Alpha, Ct));
         Assert.Empty(h.Simulator.State.Calls);
     }
@@ -107,7 +169,7 @@ public class GraphApiClientTests
         await using var h = await GraphClientHarness.StartAsync(TwoTenants());
         var stranger = new GraphCaller("cs-x", AlphaWaba, new AccessToken("wrong-token-abc123"));
 
-        var ex = await Assert.ThrowsAsync<GraphPermanentException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, stranger, Ct));
+        var ex = await Assert.ThrowsAsync<GraphPermanentException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, NodeTypes.Waba, stranger, Ct));
 
         Assert.Equal(GraphPermanentReason.InvalidToken, ex.Reason);
         Assert.Equal(190, ex.Details.Code);
@@ -120,7 +182,7 @@ public class GraphApiClientTests
     {
         await using var h = await GraphClientHarness.StartAsync(TwoTenants());
 
-        var ex = await Assert.ThrowsAsync<GraphPermanentException>(() => h.Client.GetHealthStatusAsync(BetaPhone, GraphClientHarness.Alpha, Ct));
+        var ex = await Assert.ThrowsAsync<GraphPermanentException>(() => h.Client.GetHealthStatusAsync(BetaPhone, NodeTypes.Phone, GraphClientHarness.Alpha, Ct));
 
         Assert.Equal(GraphPermanentReason.PermissionDenied, ex.Reason);
         Assert.Single(h.Simulator.State.Calls);
@@ -131,7 +193,7 @@ public class GraphApiClientTests
     {
         await using var h = await GraphClientHarness.StartAsync(TwoTenants());
 
-        var ex = await Assert.ThrowsAsync<GraphPermanentException>(() => h.Client.GetHealthStatusAsync("999999", GraphClientHarness.Alpha, Ct));
+        var ex = await Assert.ThrowsAsync<GraphPermanentException>(() => h.Client.GetHealthStatusAsync("999999", NodeTypes.Waba, GraphClientHarness.Alpha, Ct));
 
         Assert.Equal(GraphPermanentReason.UnknownNode, ex.Reason);
         Assert.Equal(33, ex.Details.Subcode);
@@ -148,7 +210,7 @@ public class GraphApiClientTests
         await using var h = await GraphClientHarness.StartAsync(TwoTenants(), gate);
         h.Simulator.State.AddFault(new FaultRule { Kind = kind, NodeId = AlphaWaba, Times = 2, DelayMs = 5_000 });
 
-        var snapshot = await h.Client.GetHealthStatusAsync(AlphaWaba, GraphClientHarness.Alpha, Ct);
+        var snapshot = await h.Client.GetHealthStatusAsync(AlphaWaba, NodeTypes.Waba, GraphClientHarness.Alpha, Ct);
 
         Assert.Equal(MessagingStatus.Available, snapshot.CanSendMessage);
         Assert.Equal(3, gate.Entries);
@@ -161,7 +223,7 @@ public class GraphApiClientTests
         await using var h = await GraphClientHarness.StartAsync(TwoTenants());
         h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.ServerError, NodeId = AlphaWaba });
 
-        var ex = await Assert.ThrowsAsync<GraphTransientException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, GraphClientHarness.Alpha, Ct));
+        var ex = await Assert.ThrowsAsync<GraphTransientException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, NodeTypes.Waba, GraphClientHarness.Alpha, Ct));
 
         Assert.Equal(500, ex.Details.HttpStatus);
         Assert.Equal(3, h.Simulator.State.Calls.Count);
@@ -177,7 +239,7 @@ public class GraphApiClientTests
         await using var h = await GraphClientHarness.StartAsync(TwoTenants(), gate);
         h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.Throttle, NodeId = AlphaWaba, Code = code, RegainAccessMinutes = 3 });
 
-        var ex = await Assert.ThrowsAsync<GraphThrottledException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, GraphClientHarness.Alpha, Ct));
+        var ex = await Assert.ThrowsAsync<GraphThrottledException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, NodeTypes.Waba, GraphClientHarness.Alpha, Ct));
 
         Assert.Equal(TimeSpan.FromMinutes(3), ex.RetryAfter);
         Assert.Equal(scope, ex.Scope);
@@ -197,7 +259,7 @@ public class GraphApiClientTests
         {
             try
             {
-                await h.Client.GetHealthStatusAsync(AlphaWaba, GraphClientHarness.Alpha, Ct);
+                await h.Client.GetHealthStatusAsync(AlphaWaba, NodeTypes.Waba, GraphClientHarness.Alpha, Ct);
                 return (TimeSpan?)null;
             }
             catch (GraphThrottledException ex)
@@ -221,11 +283,11 @@ public class GraphApiClientTests
         h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.ServerError });
         for (var i = 0; i < 3; i++)
         {
-            await Assert.ThrowsAsync<GraphTransientException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, GraphClientHarness.Alpha, Ct));
+            await Assert.ThrowsAsync<GraphTransientException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, NodeTypes.Waba, GraphClientHarness.Alpha, Ct));
         }
 
         var callsBefore = h.Simulator.State.Calls.Count;
-        var ex = await Assert.ThrowsAsync<GraphTransientException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, GraphClientHarness.Alpha, Ct));
+        var ex = await Assert.ThrowsAsync<GraphTransientException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, NodeTypes.Waba, GraphClientHarness.Alpha, Ct));
 
         Assert.Contains("BrokenCircuit", ex.Message, StringComparison.Ordinal);
         Assert.Equal(callsBefore, h.Simulator.State.Calls.Count);
@@ -244,11 +306,11 @@ public class GraphApiClientTests
         h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.ServerError, NodeId = AlphaWaba });
         for (var i = 0; i < 3; i++)
         {
-            await Assert.ThrowsAsync<GraphTransientException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, GraphClientHarness.Alpha, Ct));
+            await Assert.ThrowsAsync<GraphTransientException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, NodeTypes.Waba, GraphClientHarness.Alpha, Ct));
         }
 
-        var alphaOpen = await Assert.ThrowsAsync<GraphTransientException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, GraphClientHarness.Alpha, Ct));
-        var betaHealth = await h.Client.GetHealthStatusAsync(BetaWaba, beta, Ct);
+        var alphaOpen = await Assert.ThrowsAsync<GraphTransientException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, NodeTypes.Waba, GraphClientHarness.Alpha, Ct));
+        var betaHealth = await h.Client.GetHealthStatusAsync(BetaWaba, NodeTypes.Waba, beta, Ct);
 
         Assert.Contains("BrokenCircuit", alphaOpen.Message, StringComparison.Ordinal);
         Assert.Contains(betaHealth.Entities, e => e.Id == BetaWaba);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using HealthEvents.Domain.Tenants;
 using HealthEvents.Graph;
 using HealthEvents.Graph.Throttling;
@@ -26,7 +27,7 @@ public sealed class GraphClientHarness : IAsyncDisposable
 
     public static GraphCaller Alpha { get; } = new("cs-alpha", TestScenarios.AlphaWaba, new AccessToken(TestScenarios.AlphaToken));
 
-    public static async Task<GraphClientHarness> StartAsync(Scenario scenario, IGraphCallGate? gate = null, IDictionary<string, string?>? settings = null)
+    public static async Task<GraphClientHarness> StartAsync(Scenario scenario, IGraphCallGate? gate = null, IDictionary<string, string?>? settings = null, ILoggerProvider? logging = null)
     {
         var simulator = await GraphSimulatorHost.StartAsync(scenario);
         var values = new Dictionary<string, string?>
@@ -46,6 +47,11 @@ public sealed class GraphClientHarness : IAsyncDisposable
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
         // The client refuses to start without a budget; these tests measure the client alone.
         services.AddSingleton(gate ?? UnlimitedGraphCallGate.Instance);
+
+        if (logging is not null)
+        {
+            services.AddLogging(builder => builder.AddProvider(logging));
+        }
 
         services.AddGraphApiClient();
         return new GraphClientHarness(simulator, services.BuildServiceProvider());
