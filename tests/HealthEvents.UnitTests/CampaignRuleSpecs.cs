@@ -9,14 +9,21 @@ public class CampaignRuleSpecs
 
     private static readonly Readiness HealthyPhone = new()
     {
-        QualityRating = "GREEN", MessagingLimit = "TIER_2K", ThroughputLevel = "STANDARD", PhoneStatus = "CONNECTED",
+        QualityRating = "GREEN",
+        MessagingLimit = "TIER_2K",
+        ThroughputLevel = "STANDARD",
+        PhoneStatus = "CONNECTED",
     };
 
     private static readonly Readiness ApprovedTemplate = new() { TemplateStatus = "APPROVED", TemplateQuality = "GREEN", TemplateCategory = "MARKETING" };
 
     private static HealthEntity Entity(string type, string status, string[]? info = null, HealthEntityError[]? errors = null) => new()
     {
-        EntityType = type, Id = "106540352242922", CanSendMessage = status, AdditionalInfo = info ?? [], Errors = errors ?? [],
+        EntityType = type,
+        Id = "106540352242922",
+        CanSendMessage = status,
+        AdditionalInfo = info ?? [],
+        Errors = errors ?? [],
     };
 
     private static CampaignVerdict Phone(string status, Readiness? readiness, int? planned = null, HealthEntity? entity = null) =>
