@@ -84,17 +84,20 @@ public static class RequestScreen
             : new Screened.Readable();
     }
 
-    /// <summary>A contract property and the JSON kind it is read from.</summary>
-    private sealed record Field(string Name, bool Required, bool IsText, Func<string, bool> Parses)
+    /// <summary>A contract property and the JSON kind it is read from: a string (text, a time, a span) or, for whole numbers, a number.</summary>
+    private sealed record Field(string Name, bool Required, bool IsText, bool IsWholeNumber, Func<string, bool> Parses)
     {
         public Field(PropertyInfo property)
             : this(
                 property.Name,
                 property.GetCustomAttribute<RequiredMemberAttribute>() is not null,
                 property.PropertyType == typeof(string),
+                (Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType) == typeof(int),
                 ParserFor(property.PropertyType))
         {
         }
+
+        public string Expected => IsText ? "a string" : IsWholeNumber ? "a whole number" : "a string in its documented format";
 
         private static Func<string, bool> ParserFor(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
         {
@@ -239,7 +242,14 @@ public static class RequestScreen
                 {
                     case JsonTokenType.Null:
                         break;
-                    case JsonTokenType.String:
+                    case JsonTokenType.Number when field.IsWholeNumber:
+                        if (!reader.TryGetInt32(out _))
+                        {
+                            _problems.Add($"Field '{field.CamelName}' cannot be read: {Cut(System.Text.Encoding.UTF8.GetString(reader.ValueSpan))} is not a whole number in range.");
+                        }
+
+                        break;
+                    case JsonTokenType.String when !field.IsWholeNumber:
                         // Bounded: the body is at most the request limit, or the prefix read of a larger one.
                         var value = reader.GetString()!;
                         if (!field.Parses(value))
@@ -250,7 +260,7 @@ public static class RequestScreen
                         _values[field.Name] = Cut(value);
                         break;
                     default:
-                        _problems.Add($"Field '{field.CamelName}' must be {(field.IsText ? "a string" : "a string in its documented format")}, not {Describe(reader.TokenType)}.");
+                        _problems.Add($"Field '{field.CamelName}' must be {field.Expected}, not {Describe(reader.TokenType)}.");
                         reader.Skip();
                         break;
                 }

@@ -23,7 +23,7 @@ public class RequestScreenSpecs
 
     [Fact]
     public void A_well_formed_request_is_left_to_masstransit_and_the_validator() =>
-        Assert.IsType<RequestScreen.Screened.Readable>(RequestScreen.Screen(Envelope(new { custSpaceId = "alpha", nodeType = "nope", wabaId = "1", maxAge = "00:05:00", requestedAt = "2026-11-24T00:00:00Z" })));
+        Assert.IsType<RequestScreen.Screened.Readable>(RequestScreen.Screen(Envelope(new { custSpaceId = "alpha", nodeType = "nope", wabaId = "1", maxAge = "00:05:00", requestedAt = "2026-11-24T00:00:00Z", plannedRecipients = 5000 })));
 
     [Theory]
     [InlineData("""{"custSpaceId":7,"nodeType":"waba"}""", "custSpaceId", "a number")]
@@ -31,6 +31,9 @@ public class RequestScreenSpecs
     [InlineData("""{"custSpaceId":"alpha","nodeType":"waba","wabaId":[1]}""", "wabaId", "an array")]
     [InlineData("""{"custSpaceId":"alpha","nodeType":"waba","maxAge":"soon"}""", "maxAge", "soon")]
     [InlineData("""{"custSpaceId":"alpha","nodeType":"waba","requestedAt":true}""", "requestedAt", "true or false")]
+    [InlineData("""{"custSpaceId":"alpha","nodeType":"waba","plannedRecipients":"5000"}""", "plannedRecipients", "a whole number, not a string")]
+    [InlineData("""{"custSpaceId":"alpha","nodeType":"waba","plannedRecipients":2.5}""", "plannedRecipients", "not a whole number")]
+    [InlineData("""{"custSpaceId":"alpha","nodeType":"waba","plannedRecipients":99999999999}""", "plannedRecipients", "not a whole number")]
     [InlineData("""{"nodeType":"waba"}""", "custSpaceId", "missing")]
     [InlineData("""{}""", "custSpaceId, nodeType", "missing")]
     public void A_request_that_cannot_be_read_names_the_field(string message, string field, string what)
