@@ -31,7 +31,7 @@ public class RequestScreenSpecs
     [InlineData("""{"custSpaceId":"alpha","nodeType":"waba","wabaId":[1]}""", "wabaId", "an array")]
     [InlineData("""{"custSpaceId":"alpha","nodeType":"waba","maxAge":"soon"}""", "maxAge", "soon")]
     [InlineData("""{"custSpaceId":"alpha","nodeType":"waba","requestedAt":true}""", "requestedAt", "true or false")]
-    [InlineData("""{"custSpaceId":"alpha","nodeType":"waba","plannedRecipients":"5000"}""", "plannedRecipients", "a whole number, not a string")]
+    [InlineData("""{"custSpaceId":"alpha","nodeType":"waba","plannedRecipients":"5000"}""", "plannedRecipients", "must be a whole number")]
     [InlineData("""{"custSpaceId":"alpha","nodeType":"waba","plannedRecipients":2.5}""", "plannedRecipients", "not a whole number")]
     [InlineData("""{"custSpaceId":"alpha","nodeType":"waba","plannedRecipients":99999999999}""", "plannedRecipients", "not a whole number")]
     [InlineData("""{"nodeType":"waba"}""", "custSpaceId", "missing")]
