@@ -50,6 +50,14 @@ public class DashboardBrowserTests
             template.FindElement(By.CssSelector(".possible-solution")).Text, StringComparison.Ordinal);
         Assert.Contains("Your display name has not been approved yet",
             browser.FindElement(By.CssSelector($"tr[data-node='{TestScenarios.AlphaPhone}']")).Text, StringComparison.Ordinal);
+        // The campaign verdict with its reasons, and the readiness it reads.
+        Assert.Equal("Stop", Verdict(browser, TestScenarios.AlphaTemplate).Text);
+        Assert.Contains("TemplateNotApproved: The template is PENDING", template.FindElement(By.CssSelector(".campaign")).Text, StringComparison.Ordinal);
+        Assert.Equal("Hold", Verdict(browser, TestScenarios.AlphaPhone).Text);
+        Assert.Equal("Go", Verdict(browser, TestScenarios.AlphaWaba).Text);
+        var phoneReadiness = browser.FindElement(By.CssSelector($"tr[data-node='{TestScenarios.AlphaPhone}'] .readiness")).Text;
+        Assert.Contains("Quality: GREEN", phoneReadiness, StringComparison.Ordinal);
+        Assert.Contains("Messaging limit: TIER_10K", phoneReadiness, StringComparison.Ordinal);
         Assert.Contains("Graph calls in the last second", browser.FindElement(By.CssSelector("[data-tenant='alpha'] .calls-second")).Text, StringComparison.Ordinal);
         Assert.Contains($"WABA {TestScenarios.AlphaWaba}:", browser.FindElement(By.CssSelector("[data-tenant='alpha'] .calls-hour")).Text, StringComparison.Ordinal);
         Assert.Contains("Parked checks: 0", browser.FindElement(By.CssSelector("[data-tenant='alpha'] .parked")).Text, StringComparison.Ordinal);
@@ -63,6 +71,8 @@ public class DashboardBrowserTests
         var change = wait.Until(d => d.FindElements(By.CssSelector($"#feed li[data-node='{TestScenarios.AlphaTemplate}'][data-version='2']")).FirstOrDefault());
         Assert.Contains("BLOCKED → AVAILABLE", change.Text, StringComparison.Ordinal);
         wait.Until(d => Badge(d, TestScenarios.AlphaTemplate).Text == "AVAILABLE");
+        // No longer blocked, still waiting for Meta's review.
+        Assert.Equal("Hold", Verdict(browser, TestScenarios.AlphaTemplate).Text);
 
         var screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(screenshots);
@@ -99,6 +109,9 @@ public class DashboardBrowserTests
 
     private static IWebElement Badge(IWebDriver browser, string node) =>
         browser.FindElement(By.CssSelector($"tr[data-node='{node}'] .overall .badge"));
+
+    private static IWebElement Verdict(OpenQA.Selenium.Chrome.ChromeDriver browser, string node) =>
+        browser.FindElement(By.CssSelector($"tr[data-node='{node}'] .campaign .badge"));
 
     private static ChromeDriver StartChromium()
     {

@@ -54,6 +54,47 @@ function entityDetails(entities) {
   return cell;
 }
 
+// Readiness fields as the page names them, in the order a campaign sender reads them.
+const readinessLabels = [
+  ["QualityRating", "Quality"], ["MessagingLimit", "Messaging limit"], ["ThroughputLevel", "Throughput"], ["PhoneStatus", "Phone status"],
+  ["NameStatus", "Name"], ["TemplateStatus", "Template"], ["TemplateQuality", "Template quality"], ["TemplateCategory", "Category"],
+  ["TemplateRejectedReason", "Rejected reason"], ["AccountReviewStatus", "Account review"], ["BusinessVerificationStatus", "Business verification"],
+];
+
+function readinessDetails(readiness) {
+  const cell = element("td", { class: "readiness" });
+  if (!readiness) return cell.append(element("span", { class: "muted" }, "not known")), cell;
+  for (const [field, label] of readinessLabels) {
+    if (readiness[field] !== null && readiness[field] !== undefined) {
+      cell.append(element("div", { "data-field": field }, `${label}: `, element("strong", {}, readiness[field])));
+    }
+  }
+  for (const field of readiness.Unknown || []) {
+    cell.append(element("div", { class: "muted", "data-field": field }, `${field}: not known`));
+  }
+  return cell;
+}
+
+function campaignDetails(campaign) {
+  const cell = element("td", { class: "campaign" });
+  if (!campaign) return cell;
+  const known = { Go: "available", Hold: "limited", Stop: "blocked" }[campaign.Verdict] || "other";
+  cell.append(element("span", { class: `badge badge-${known}`, "data-verdict": campaign.Verdict }, campaign.Verdict));
+  for (const reason of campaign.Reasons || []) {
+    cell.append(element("div", { class: "reason", "data-reason": reason.Code }, element("strong", {}, `${reason.Code}: `), reason.Text));
+  }
+  return cell;
+}
+
+function readinessMoves(change) {
+  const now = change.Readiness || {};
+  const before = change.PreviousReadiness;
+  if (!before) return [];
+  return readinessLabels
+    .filter(([field]) => (before[field] ?? null) !== (now[field] ?? null))
+    .map(([field, label]) => element("div", { class: "readiness-move", "data-field": field }, `${label}: ${before[field] ?? "?"} → ${now[field] ?? "?"}`));
+}
+
 function tenantCard(tenant, nodes) {
   const hourly = tenant.Wabas.map(w => `WABA ${w.WabaId}: ${w.CallsThisHour} / ${w.CallsPerHour} this hour`);
   const card = element("article", { class: "tenant", "data-tenant": tenant.CustSpaceId },
@@ -63,7 +104,7 @@ function tenantCard(tenant, nodes) {
       ...hourly.map(text => element("span", { class: "calls-hour" }, text)),
       element("span", { class: "parked" }, `Parked checks: ${tenant.ParkedChecks}`)));
   const table = element("table", {},
-    element("thead", {}, element("tr", {}, ...["Node", "Id", "Number / template", "Can send", "Entities", "Checked", "Version"].map(h => element("th", {}, h)))));
+    element("thead", {}, element("tr", {}, ...["Node", "Id", "Number / template", "Can send", "Campaign", "Readiness", "Entities", "Checked", "Version"].map(h => element("th", {}, h)))));
   const body = element("tbody");
   for (const node of nodes) {
     body.append(element("tr", { "data-node": node.NodeId },
@@ -71,11 +112,13 @@ function tenantCard(tenant, nodes) {
       element("td", {}, node.NodeId),
       element("td", {}, nodeName(node)),
       element("td", { class: "overall" }, badge(node.Snapshot.CanSendMessage)),
+      campaignDetails(node.Campaign),
+      readinessDetails(node.Snapshot.Readiness),
       entityDetails(node.Snapshot.Entities),
       element("td", { class: "muted" }, new Date(node.Snapshot.CheckedAt).toLocaleString()),
       element("td", { class: "version" }, node.Version)));
   }
-  if (nodes.length === 0) body.append(element("tr", {}, element("td", { colspan: 7, class: "muted" }, "No node checked yet.")));
+  if (nodes.length === 0) body.append(element("tr", {}, element("td", { colspan: 9, class: "muted" }, "No node checked yet.")));
   table.append(body);
   card.append(table);
   return card;
@@ -97,6 +140,7 @@ async function refreshFeed(tenants) {
         feed.prepend(element("li", { "data-node": change.NodeId, "data-version": change.Version },
           element("div", {}, element("strong", {}, change.CustSpaceId), ` ${change.NodeType} ${change.NodeId}`),
           element("div", {}, change.Previous ? badge(change.Previous) : element("span", { class: "muted" }, "(first sight)"), " → ", badge(change.Current)),
+          ...readinessMoves(change),
           element("div", { class: "muted" }, `v${change.Version} · ${new Date(change.CheckedAt).toLocaleString()}`)));
       }
       token = page.NextPageToken;
