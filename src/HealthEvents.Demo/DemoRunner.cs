@@ -126,7 +126,8 @@ public static class DemoRunner
         public Task Changed(HealthStatusChanged e)
         {
             Row(e.CustSpaceId, e.NodeType, e.NodeId).Changes++;
-            AnsiConsole.MarkupLine($"  [yellow]CHANGED[/]  {Markup.Escape(e.CustSpaceId),-9} {e.NodeType,-8} {e.NodeId,-17} {Markup.Escape(e.Previous ?? "(new)")} → [bold]{Markup.Escape(e.Current)}[/] v{e.Version} at +{(DateTimeOffset.UtcNow - Started).TotalSeconds:0.0}s");
+            var template = e.PreviousReadiness?.TemplateStatus is { } before && before != e.Readiness?.TemplateStatus ? $", template {before} → {e.Readiness?.TemplateStatus}" : "";
+            AnsiConsole.MarkupLine($"  [yellow]CHANGED[/]  {Markup.Escape(e.CustSpaceId),-9} {e.NodeType,-8} {e.NodeId,-17} {Markup.Escape(e.Previous ?? "(new)")} → [bold]{Markup.Escape(e.Current)}[/]{Markup.Escape(template)} v{e.Version} at +{(DateTimeOffset.UtcNow - Started).TotalSeconds:0.0}s");
             return Task.CompletedTask;
         }
 
@@ -149,7 +150,11 @@ public static class DemoRunner
             row.Reasons = string.Join(", ", e.Snapshot.Entities
                 .Where(x => x.Errors.Count > 0 || x.AdditionalInfo.Count > 0)
                 .Select(x => $"{x.EntityType} {string.Join("/", x.Errors.Select(r => r.ErrorCode).DefaultIfEmpty("info"))}"));
-            AnsiConsole.MarkupLine($"  checked  {Markup.Escape(e.CustSpaceId),-9} {e.NodeType,-8} {e.NodeId,-17} {Markup.Escape(e.Snapshot.CanSendMessage)}{(e.FromCache ? " (store)" : "")}");
+            row.Readiness = e.Readiness is not { } r ? ""
+                : string.Join(" ", new[] { r.QualityRating, r.MessagingLimit, r.TemplateStatus, r.TemplateQuality is { } q ? "quality " + q : null }.Where(v => v is not null));
+            row.Campaign = e.Campaign is not { } c ? ""
+                : $"{(c.PlannedRecipients is { } n ? $"{n:N0}: " : "")}{c.Verdict}{(c.Reasons.Count > 0 ? " (" + string.Join(", ", c.Reasons.Select(x => x.Code).Distinct()) + ")" : "")}";
+            AnsiConsole.MarkupLine($"  checked  {Markup.Escape(e.CustSpaceId),-9} {e.NodeType,-8} {e.NodeId,-17} {Markup.Escape(e.Snapshot.CanSendMessage)}{(e.FromCache ? " (store)" : "")}; campaign {Markup.Escape(row.Campaign)}");
             Interlocked.Increment(ref _outcomes);
             return Task.CompletedTask;
         }
@@ -174,7 +179,7 @@ public static class DemoRunner
         public void PrintSummary(int graphCalls, int webhooks)
         {
             var table = new Table().Title("Health per tenant and node").Border(TableBorder.Rounded);
-            foreach (var column in new[] { "CustSpaceId", "Node type", "Node id", "Number / template", "Can send", "Version", "Checks", "Changes", "Why" })
+            foreach (var column in new[] { "CustSpaceId", "Node type", "Node id", "Number / template", "Can send", "Readiness", "Campaign", "Version", "Checks", "Changes", "Why" })
             {
                 table.AddColumn(column);
             }
@@ -183,7 +188,7 @@ public static class DemoRunner
             {
                 var colour = row.Status switch { "AVAILABLE" => "green", "LIMITED" => "yellow", _ => "red" };
                 table.AddRow(Markup.Escape(tenant), type, node, Markup.Escape(row.Name), $"[{colour}]{Markup.Escape(row.Status)}[/]",
-                    row.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), row.Checks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    Markup.Escape(row.Readiness), Markup.Escape(row.Campaign), row.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), row.Checks.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     row.Changes.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(row.Reasons));
             }
 
@@ -201,6 +206,10 @@ public static class DemoRunner
         public string Status { get; set; } = "";
 
         public string Reasons { get; set; } = "";
+
+        public string Readiness { get; set; } = "";
+
+        public string Campaign { get; set; } = "";
 
         public long Version { get; set; }
 

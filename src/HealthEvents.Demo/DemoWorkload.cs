@@ -6,10 +6,13 @@ namespace HealthEvents.Demo;
 /// <summary>
 /// The demo's requests, built from the scenario: every WABA, phone number (by display number) and
 /// template (by code and language) of every tenant, plus a few bad requests that must be refused
-/// without a Graph call.
+/// without a Graph call. Phone checks ask for a campaign of <see cref="CampaignSize"/> recipients,
+/// so each answer's verdict compares it with the number's messaging limit.
 /// </summary>
 public static class DemoWorkload
 {
+    public const int CampaignSize = 1_000;
+
     public static IReadOnlyList<HealthCheckRequested> Round(Scenario scenario, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(scenario);
@@ -25,6 +28,7 @@ public static class DemoWorkload
                     NodeType = NodeTypes.Phone,
                     WabaId = waba.Id,
                     PhoneNumber = p.DisplayPhoneNumber,
+                    PlannedRecipients = CampaignSize,
                     RequestedAt = now,
                 }));
                 requests.AddRange(waba.Templates.Select(t => new HealthCheckRequested
