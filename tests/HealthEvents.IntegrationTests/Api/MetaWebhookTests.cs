@@ -122,6 +122,30 @@ public class MetaWebhookTests
         Assert.Contains(h.Simulator.Webhooks.Sent, s => s.Field == "message_template_status_update" && s.Status == 200);
     }
 
+    [Fact]
+    public async Task A_quality_drop_and_a_template_pause_at_meta_arrive_as_readiness_changes_through_the_webhooks()
+    {
+        await using var h = await ServiceHarness.StartAsync(TestScenarios.TwoTenants(), ApiClient.Settings());
+        using var api = new ApiClient(h.HttpAddress);
+        await api.GetAsync($"/v1/health-status?CustSpaceId=alpha&NodeType=template&WabaId={TestScenarios.AlphaWaba}&TemplateId={TestScenarios.AlphaTemplate}");
+        await api.GetAsync($"/v1/health-status?CustSpaceId=alpha&NodeType=phone&WabaId={TestScenarios.AlphaWaba}&PhoneNumberId={TestScenarios.AlphaPhone}");
+        h.Simulator.Webhooks.Subscribe(new WebhookSettings { Url = new Uri(h.HttpAddress, "/webhooks/meta").ToString(), AppSecret = ApiClient.AppSecret });
+
+        var state = h.Simulator.State;
+        state.SetHealth(TestScenarios.AlphaTemplate, state.HealthOf(TestScenarios.AlphaTemplate) with { Fields = new() { ["status"] = "PAUSED", ["quality_score"] = "RED" } });
+        state.SetHealth(TestScenarios.AlphaPhone, state.HealthOf(TestScenarios.AlphaPhone) with { Fields = new() { ["quality_rating"] = "RED", ["whatsapp_business_manager_messaging_limit"] = "TIER_250" } });
+
+        var paused = await h.WaitForAsync<HealthStatusChanged>(c => c.NodeId == TestScenarios.AlphaTemplate && c.Version == 2, TimeSpan.FromSeconds(15));
+        Assert.Equal(("PENDING", "PAUSED", "RED"), (paused.PreviousReadiness!.TemplateStatus, paused.Readiness!.TemplateStatus, paused.Readiness.TemplateQuality));
+        var dropped = await h.WaitForAsync<HealthStatusChanged>(c => c.NodeId == TestScenarios.AlphaPhone && c.Version == 2, TimeSpan.FromSeconds(15));
+        Assert.Equal(("GREEN", "RED", "TIER_250"), (dropped.PreviousReadiness!.QualityRating, dropped.Readiness!.QualityRating, dropped.Readiness.MessagingLimit));
+        Assert.Contains(h.Simulator.Webhooks.Sent, s => s.Field == "message_template_quality_update" && s.Status == 200);
+        Assert.Contains(h.Simulator.Webhooks.Sent, s => s.Field == "phone_number_quality_update" && s.Status == 200);
+        var events = await api.GetAsync("/v1/events?CustSpaceId=alpha");
+        Assert.Contains(events.Data.GetProperty("Events").EnumerateArray(),
+            e => e.GetProperty("Readiness").ValueKind == System.Text.Json.JsonValueKind.Object && e.GetProperty("Readiness").GetProperty("TemplateStatus").GetString() == "PAUSED");
+    }
+
     private static string Delivery(string waba, string field, string value) =>
         $$"""{"object":"whatsapp_business_account","entry":[{"id":"{{waba}}","time":1732430000,"changes":[{"field":"{{field}}","value":{{value}}}]}]}""";
 
