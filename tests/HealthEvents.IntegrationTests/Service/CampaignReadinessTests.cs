@@ -11,13 +11,21 @@ public class CampaignReadinessTests
 {
     private static HealthCheckRequested Phone(int? planned = null) => new()
     {
-        CustSpaceId = "alpha", NodeType = NodeTypes.Phone, WabaId = AlphaWaba, PhoneNumberId = AlphaPhone,
-        PlannedRecipients = planned, RequestedAt = DateTimeOffset.UtcNow,
+        CustSpaceId = "alpha",
+        NodeType = NodeTypes.Phone,
+        WabaId = AlphaWaba,
+        PhoneNumberId = AlphaPhone,
+        PlannedRecipients = planned,
+        RequestedAt = DateTimeOffset.UtcNow,
     };
 
     private static HealthCheckRequested Template() => new()
     {
-        CustSpaceId = "alpha", NodeType = NodeTypes.Template, WabaId = AlphaWaba, TemplateId = AlphaTemplate, RequestedAt = DateTimeOffset.UtcNow,
+        CustSpaceId = "alpha",
+        NodeType = NodeTypes.Template,
+        WabaId = AlphaWaba,
+        TemplateId = AlphaTemplate,
+        RequestedAt = DateTimeOffset.UtcNow,
     };
 
     private static Scenario Ready()
