@@ -52,6 +52,16 @@ public sealed record Readiness
     /// <summary>The properties (by name, e.g. <c>QualityRating</c>) Meta would not give for this node type: not known, not "none".</summary>
     public IReadOnlyList<string> Unknown { get; init; } = [];
 
+    /// <summary>Every readiness value by its property name, in declaration order (null values included).</summary>
+    public IReadOnlyList<KeyValuePair<string, string?>> Values() =>
+    [
+        new(nameof(QualityRating), QualityRating), new(nameof(MessagingLimit), MessagingLimit), new(nameof(ThroughputLevel), ThroughputLevel),
+        new(nameof(PhoneStatus), PhoneStatus), new(nameof(NameStatus), NameStatus), new(nameof(CodeVerificationStatus), CodeVerificationStatus),
+        new(nameof(TemplateStatus), TemplateStatus), new(nameof(TemplateQuality), TemplateQuality), new(nameof(TemplateCategory), TemplateCategory),
+        new(nameof(TemplateRejectedReason), TemplateRejectedReason), new(nameof(AccountReviewStatus), AccountReviewStatus),
+        new(nameof(BusinessVerificationStatus), BusinessVerificationStatus),
+    ];
+
     /// <summary>Whether <paramref name="property"/> (a property name of this record) is one Meta would not give.</summary>
     public bool IsUnknown(string property) => Unknown.Contains(property, StringComparer.Ordinal);
 }

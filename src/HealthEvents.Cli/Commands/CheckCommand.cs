@@ -123,12 +123,7 @@ public static class CheckCommand
             AnsiConsole.Write(entities);
             if (completed.Readiness is { } r)
             {
-                var known = new (string Name, string? Value)[]
-                {
-                    ("Quality", r.QualityRating), ("Messaging limit", r.MessagingLimit), ("Throughput", r.ThroughputLevel), ("Phone status", r.PhoneStatus),
-                    ("Name status", r.NameStatus), ("Template status", r.TemplateStatus), ("Template quality", r.TemplateQuality),
-                    ("Template category", r.TemplateCategory), ("Account review", r.AccountReviewStatus), ("Business verification", r.BusinessVerificationStatus),
-                }.Where(f => f.Value is not null).Select(f => $"{f.Name} {f.Value}");
+                var known = r.Values().Where(f => f.Value is not null).Select(f => $"{f.Key} {f.Value}");
                 AnsiConsole.MarkupLine(Markup.Escape("Readiness: " + string.Join(", ", known) + (r.Unknown.Count > 0 ? $"; not known: {string.Join(", ", r.Unknown)}" : "")));
             }
 

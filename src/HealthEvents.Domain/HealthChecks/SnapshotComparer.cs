@@ -32,13 +32,9 @@ public static class SnapshotComparer
         Append(text, snapshot.CanSendMessage);
         if (withReadiness && snapshot.Readiness is { } r)
         {
-            foreach (var value in new[]
-                     {
-                         r.QualityRating, r.MessagingLimit, r.ThroughputLevel, r.PhoneStatus, r.NameStatus, r.CodeVerificationStatus,
-                         r.TemplateStatus, r.TemplateQuality, r.TemplateCategory, r.TemplateRejectedReason, r.AccountReviewStatus, r.BusinessVerificationStatus,
-                     })
+            foreach (var (_, value) in r.Values())
             {
-                Append(text, "r:" + value);
+                Append(text, value is null ? null : "r:" + value);
             }
         }
 

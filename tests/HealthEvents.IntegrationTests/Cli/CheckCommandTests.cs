@@ -29,4 +29,26 @@ public class CheckCommandTests
         var (unreachable, _) = await CliProcess.RunAsync(["check", "--tenant", "alpha", "--node-type", "waba", "--waba-id", AlphaWaba, "--broker", "amqp://guest:guest@localhost:1/"]);
         Assert.Equal(CheckCommand.BrokerUnreachable, unreachable);
     }
+
+    [Fact]
+    public async Task With_a_planned_size_the_exit_code_is_the_campaign_verdict_and_its_reasons_are_printed()
+    {
+        var scenario = TwoTenants();
+        scenario.Health[AlphaPhone] = new GraphSimulator.Scenarios.NodeHealth { Fields = new() { ["whatsapp_business_manager_messaging_limit"] = "TIER_250" } };
+        await using var h = await ServiceHarness.StartAsync(scenario);
+        string[] phone = ["check", "--tenant", "alpha", "--node-type", "phone", "--waba-id", AlphaWaba, "--phone-number-id", AlphaPhone, "--broker", h.BrokerAddress.ToString()];
+
+        var (hold, text) = await CliProcess.RunAsync([.. phone, "--planned-recipients", "1000"]);
+        var (go, _) = await CliProcess.RunAsync([.. phone, "--planned-recipients", "200", "--max-age", "00:10:00"]);
+        var (stop, _) = await CliProcess.RunAsync(["check", "--tenant", "alpha", "--node-type", "template", "--waba-id", AlphaWaba, "--template-id", AlphaTemplate, "--planned-recipients", "10", "--broker", h.BrokerAddress.ToString()]);
+        var (status, _) = await CliProcess.RunAsync([.. phone, "--max-age", "00:10:00"]);
+
+        Assert.Equal(CheckCommand.CampaignHold, hold);
+        Assert.Contains("AboveMessagingLimit", text, StringComparison.Ordinal);
+        Assert.Contains("MessagingLimit TIER_250", text, StringComparison.Ordinal);
+        Assert.Equal(CheckCommand.Available, go);
+        Assert.Equal(CheckCommand.CampaignStop, stop);
+        // Without a planned size the exit code is the status, as before.
+        Assert.Equal(CheckCommand.Available, status);
+    }
 }
