@@ -48,8 +48,44 @@ public interface IHealthStore
     Task PingAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>Which snapshots to list: one customer space's, optionally of one node type and one status.</summary>
-public sealed record SnapshotQuery(string CustSpaceId, string? NodeType = null, string? CanSendMessage = null, int Max = 1000);
+/// <summary>
+/// Which snapshots to list: one customer space's, optionally of one node type and one status, and
+/// matching <see cref="Search"/> (part of the node id, of the display number's digits, or of the
+/// template code). Listed most severe first (<see cref="StatusRank"/>), then by node type and id;
+/// <see cref="After"/> continues after a position a previous page ended on.
+/// </summary>
+public sealed record SnapshotQuery(
+    string CustSpaceId, string? NodeType = null, string? CanSendMessage = null, int Max = 1000, string? Search = null, SnapshotPosition? After = null);
+
+/// <summary>Where a snapshot sits in a listing: its status rank, node type and id.</summary>
+public sealed record SnapshotPosition(int Rank, string NodeType, string NodeId)
+{
+    public static SnapshotPosition Of(StoredSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return new(StatusRank.Of(snapshot.Snapshot.CanSendMessage), snapshot.Key.NodeType, snapshot.Key.NodeId);
+    }
+}
+
+/// <summary>The order a listing shows statuses in, most in need of a look first: BLOCKED, a status not known, LIMITED, AVAILABLE.</summary>
+public static class StatusRank
+{
+    public static IReadOnlyList<(string Status, int Rank)> Known { get; } =
+        [(Contracts.MessagingStatus.Blocked, 0), (Contracts.MessagingStatus.Limited, 2), (Contracts.MessagingStatus.Available, 3)];
+
+    public const int Other = 1;
+
+    public static int Of(string? status) => Known.FirstOrDefault(k => k.Status == status) is { Status: not null } known ? known.Rank : Other;
+
+    /// <summary>What a search term is compared with for display numbers: its digits only, when it has any and nothing but digits and separators.</summary>
+    public static string? DigitsOf(string search)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        return search.Any(char.IsAsciiDigit) && search.All(c => char.IsAsciiDigit(c) || c is ' ' or '-' or '+' or '(' or ')' or '.')
+            ? new string([.. search.Where(char.IsAsciiDigit)])
+            : null;
+    }
+}
 
 public enum SaveResult
 {

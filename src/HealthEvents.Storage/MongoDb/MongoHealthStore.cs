@@ -177,10 +177,39 @@ public sealed class MongoHealthStore(IMongoDatabase database) : IHealthStore
             filter &= Builders<BsonDocument>.Filter.Eq("snapshot.canSendMessage", query.CanSendMessage);
         }
 
-        var docs = await _snapshots.Find(filter)
-            .Sort(Builders<BsonDocument>.Sort.Ascending("nodeType").Ascending("nodeId"))
-            .Limit(query.Max)
-            .ToListAsync(cancellationToken);
+        if (query.Search is { } search)
+        {
+            var text = new BsonRegularExpression(System.Text.RegularExpressions.Regex.Escape(search), "i");
+            var bySearch = Builders<BsonDocument>.Filter.Regex("nodeId", text) | Builders<BsonDocument>.Filter.Regex("identity.templateCode", text);
+            if (StatusRank.DigitsOf(search) is { } digits)
+            {
+                // The digits in order, with any separators between them, as display numbers are written.
+                bySearch |= Builders<BsonDocument>.Filter.Regex("identity.phoneNumber", new BsonRegularExpression(string.Join("[^0-9]*", digits.ToCharArray())));
+            }
+
+            filter &= bySearch;
+        }
+
+        // StatusRank as a computed field, so pages follow the same order as the embedded store's.
+        var rank = new BsonDocument("$switch", new BsonDocument
+        {
+            { "branches", new BsonArray(StatusRank.Known.Select(k => new BsonDocument { { "case", new BsonDocument("$eq", new BsonArray { "$snapshot.canSendMessage", k.Status }) }, { "then", k.Rank } })) },
+            { "default", StatusRank.Other },
+        });
+        var pipeline = new List<BsonDocument> { new("$match", filter.Render(new RenderArgs<BsonDocument>(_snapshots.DocumentSerializer, _snapshots.Settings.SerializerRegistry))), new("$addFields", new BsonDocument("rank", rank)) };
+        if (query.After is { } after)
+        {
+            pipeline.Add(new BsonDocument("$match", new BsonDocument("$or", new BsonArray
+            {
+                new BsonDocument("rank", new BsonDocument("$gt", after.Rank)),
+                new BsonDocument { { "rank", after.Rank }, { "nodeType", new BsonDocument("$gt", after.NodeType) } },
+                new BsonDocument { { "rank", after.Rank }, { "nodeType", after.NodeType }, { "nodeId", new BsonDocument("$gt", after.NodeId) } },
+            })));
+        }
+
+        pipeline.Add(new BsonDocument("$sort", new BsonDocument { { "rank", 1 }, { "nodeType", 1 }, { "nodeId", 1 } }));
+        pipeline.Add(new BsonDocument("$limit", query.Max));
+        var docs = await _snapshots.Aggregate<BsonDocument>(pipeline, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
         return docs.Select(d => new StoredSnapshot(KeyOf(d), FromBson<NodeIdentity>(d["identity"]), FromBson<HealthSnapshot>(d["snapshot"]), d["version"].ToInt64())).ToList();
     }
 

@@ -186,19 +186,35 @@ public sealed class SqliteHealthStore : IHealthStore, IAsyncDisposable, IDisposa
         return await ReadChangesAsync(command, cancellationToken);
     }
 
+    // StatusRank in SQL, built from its one table.
+    private static readonly string RankSql = "CASE json_extract(snapshot_json, '$.canSendMessage') "
+        + string.Concat(StatusRank.Known.Select(k => $"WHEN '{k.Status}' THEN {k.Rank} ")) + $"ELSE {StatusRank.Other} END";
+
+    // A display number's digits: '+1 555-010-0001' is found by '15550100001' and by '555-010'.
+    private const string DigitsSql = "replace(replace(replace(replace(replace(replace(coalesce(json_extract(identity_json, '$.phoneNumber'), ''), ' ', ''), '-', ''), '+', ''), '(', ''), ')', ''), '.', '')";
+
     public async Task<IReadOnlyList<StoredSnapshot>> ListSnapshotsAsync(SnapshotQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT cust_space_id, node_type, node_id, version, identity_json, snapshot_json FROM snapshots
-            WHERE cust_space_id = $c AND ($t IS NULL OR node_type = $t) AND ($s IS NULL OR json_extract(snapshot_json, '$.canSendMessage') = $s)
-            ORDER BY node_type, node_id LIMIT $max
+        command.CommandText = $"""
+            SELECT cust_space_id, node_type, node_id, version, identity_json, snapshot_json FROM (
+                SELECT *, {RankSql} AS rank FROM snapshots
+                WHERE cust_space_id = $c AND ($t IS NULL OR node_type = $t) AND ($s IS NULL OR json_extract(snapshot_json, '$.canSendMessage') = $s)
+                  AND ($q IS NULL OR instr(node_id, $q) > 0 OR instr(lower(coalesce(json_extract(identity_json, '$.templateCode'), '')), lower($q)) > 0
+                       OR ($d IS NOT NULL AND instr({DigitsSql}, $d) > 0)))
+            WHERE $ar IS NULL OR (rank, node_type, node_id) > ($ar, $at, $ai)
+            ORDER BY rank, node_type, node_id LIMIT $max
             """;
         command.Parameters.AddWithValue("$c", query.CustSpaceId);
         command.Parameters.AddWithValue("$t", (object?)query.NodeType ?? DBNull.Value);
         command.Parameters.AddWithValue("$s", (object?)query.CanSendMessage ?? DBNull.Value);
+        command.Parameters.AddWithValue("$q", (object?)query.Search ?? DBNull.Value);
+        command.Parameters.AddWithValue("$d", query.Search is { } search && StatusRank.DigitsOf(search) is { } digits ? digits : DBNull.Value);
+        command.Parameters.AddWithValue("$ar", (object?)query.After?.Rank ?? DBNull.Value);
+        command.Parameters.AddWithValue("$at", (object?)query.After?.NodeType ?? DBNull.Value);
+        command.Parameters.AddWithValue("$ai", (object?)query.After?.NodeId ?? DBNull.Value);
         command.Parameters.AddWithValue("$max", query.Max);
         var snapshots = new List<StoredSnapshot>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -221,7 +221,7 @@ public abstract class HealthStoreContract
     }
 
     [Fact]
-    public async Task A_tenants_snapshots_are_listed_by_node_type_and_status_and_no_other_tenants()
+    public async Task A_tenants_snapshots_are_listed_most_severe_first_by_node_type_and_status_and_no_other_tenants()
     {
         var store = await CreateStoreAsync();
         foreach (var (key, status) in new[] { (Key(node: "2"), "BLOCKED"), (Key(node: "1"), "AVAILABLE"), (Key("cs-beta", "3"), "BLOCKED") })
@@ -229,10 +229,50 @@ public abstract class HealthStoreContract
             Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(Change(key, 1, status, T0).Item2, Ct));
         }
 
-        Assert.Equal(["1", "2"], (await store.ListSnapshotsAsync(new SnapshotQuery("cs-alpha"), Ct)).Select(s => s.Key.NodeId));
+        Assert.Equal(["2", "1"], (await store.ListSnapshotsAsync(new SnapshotQuery("cs-alpha"), Ct)).Select(s => s.Key.NodeId));
         Assert.Equal(["2"], (await store.ListSnapshotsAsync(new SnapshotQuery("cs-alpha", NodeTypes.Phone, "BLOCKED"), Ct)).Select(s => s.Key.NodeId));
         Assert.Empty(await store.ListSnapshotsAsync(new SnapshotQuery("cs-alpha", NodeTypes.Template), Ct));
         Assert.Single(await store.ListSnapshotsAsync(new SnapshotQuery("cs-alpha", Max: 1), Ct));
+    }
+
+    [Fact]
+    public async Task Listings_page_by_position_and_find_a_node_by_id_display_number_digits_or_template_code()
+    {
+        var store = await CreateStoreAsync();
+        var statuses = new[] { "AVAILABLE", "LIMITED", "BLOCKED", "SUSPENDED" };
+        for (var i = 0; i < 12; i++)
+        {
+            var key = Key(node: (500000000000000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var change = Change(key, 1, statuses[i % 4], T0).Item2 with { Identity = Identity with { PhoneNumber = $"+1 555-020-{i:0000}" } };
+            Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(change, Ct));
+        }
+
+        var template = Change(new NodeKey("cs-alpha", NodeTypes.Template, "2632273056924580"), 1, "AVAILABLE", T0).Item2
+            with { Identity = new NodeIdentity { WabaId = "102290129340398", TemplateCode = "Order_Update", Language = "en" } };
+        Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(template, Ct));
+
+        var pages = new List<List<StoredSnapshot>>();
+        SnapshotPosition? after = null;
+        do
+        {
+            var page = (await store.ListSnapshotsAsync(new SnapshotQuery("cs-alpha", Max: 5, After: after), Ct)).ToList();
+            pages.Add(page);
+            after = page.Count == 5 ? SnapshotPosition.Of(page[^1]) : null;
+        }
+        while (after is not null);
+
+        var all = pages.SelectMany(p => p).ToList();
+        Assert.Equal([5, 5, 3], pages.Select(p => p.Count));
+        Assert.Equal(13, all.Select(s => s.Key).Distinct().Count());
+        Assert.Equal(["BLOCKED", "BLOCKED", "BLOCKED", "SUSPENDED", "SUSPENDED", "SUSPENDED", "LIMITED", "LIMITED", "LIMITED"], all.Take(9).Select(s => s.Snapshot.CanSendMessage));
+        Assert.Equal(all.OrderBy(s => StatusRank.Of(s.Snapshot.CanSendMessage)).ThenBy(s => s.Key.NodeType, StringComparer.Ordinal).ThenBy(s => s.Key.NodeId, StringComparer.Ordinal), all);
+
+        Assert.Equal(["500000000000007"], (await store.ListSnapshotsAsync(new SnapshotQuery("cs-alpha", Search: "+1 (555) 020-0007"), Ct)).Select(s => s.Key.NodeId));
+        Assert.Equal(["500000000000007"], (await store.ListSnapshotsAsync(new SnapshotQuery("cs-alpha", Search: "15550200007"), Ct)).Select(s => s.Key.NodeId));
+        Assert.Equal(12, (await store.ListSnapshotsAsync(new SnapshotQuery("cs-alpha", Search: "5000000000000"), Ct)).Count);
+        Assert.Equal(["2632273056924580"], (await store.ListSnapshotsAsync(new SnapshotQuery("cs-alpha", Search: "order_up"), Ct)).Select(s => s.Key.NodeId));
+        Assert.Equal(["500000000000002"], (await store.ListSnapshotsAsync(new SnapshotQuery("cs-alpha", NodeTypes.Phone, "BLOCKED", Search: "0002"), Ct)).Select(s => s.Key.NodeId));
+        Assert.Empty(await store.ListSnapshotsAsync(new SnapshotQuery("cs-beta", Search: "0007"), Ct));
     }
 
     [Fact]
