@@ -68,6 +68,8 @@ public static class HealthEventsWeb
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = null);
         services.AddTransient<IStartupFilter, EndpointsStartupFilter>();
         services.AddHostedService<HttpStartupReport>();
+        services.AddSingleton<BudgetHistory>();
+        services.AddHostedService(sp => sp.GetRequiredService<BudgetHistory>());
         services.AddSingleton<IBrokerWaitProbes, BrokerWaitProbes>();
         builder.AddHealthEventsTelemetry();
 
@@ -114,8 +116,15 @@ public static class HealthEventsWeb
             .Produces<ApiEnvelope<EventEndpoints.EventPage>>();
         Api(api.MapGet("/tenants", TenantEndpoints.GetTenants)).WithSummary("The customer spaces this key reaches, with their budget use.")
             .Produces<ApiEnvelope<TenantEndpoints.TenantList>>();
-        Api(api.MapGet("/nodes", TenantEndpoints.GetNodesAsync)).WithSummary("A customer space's known nodes and their latest health.")
-            .Produces<ApiEnvelope<TenantEndpoints.NodeList>>();
+        Api(api.MapGet("/tenants/usage", UsageEndpoints.Get)).WithSummary("A customer space's Graph calls per second, busiest WABA's calls this hour and parked checks over the last hour, against their limits.")
+            .Produces<ApiEnvelope<UsageEndpoints.UsageSeries>>();
+        Api(api.MapGet("/summary", SummaryEndpoints.GetAsync)).WithSummary("Counts per status and campaign verdict, nodes changed in the last hour and budget use: per space the key reaches (or the one named) and in total, spaces with blocked nodes first.")
+            .Produces<ApiEnvelope<SummaryEndpoints.Summary>>();
+        Api(api.MapGet("/nodes", NodeEndpoints.GetNodesAsync))
+            .WithSummary("A customer space's known nodes and their latest health, most severe first, paged: filter by NodeType and CanSendMessage, Search a node id, display number (its digits) or template code; PageSize 1-500 (100), PageToken from NextPageToken.")
+            .Produces<ApiEnvelope<NodeEndpoints.NodeList>>();
+        Api(api.MapGet("/nodes/history", NodeEndpoints.GetHistoryAsync)).WithSummary("One node's changes (up to 500, oldest first), for its timeline.")
+            .Produces<ApiEnvelope<NodeEndpoints.NodeHistory>>();
 
         app.MapGet("/webhooks/meta", MetaWebhookEndpoints.Handshake).ExcludeFromDescription();
         app.MapPost("/webhooks/meta", MetaWebhookEndpoints.ReceiveAsync).ExcludeFromDescription();

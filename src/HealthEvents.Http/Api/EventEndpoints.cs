@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using HealthEvents.Contracts;
 using HealthEvents.Core.HealthChecks;
 using HealthEvents.Storage;
@@ -81,27 +80,17 @@ public static class EventEndpoints
             return byTime != 0 ? byTime : byType != 0 ? byType : byNode != 0 ? byNode : Version.CompareTo(other.Version);
         }
 
-        public string ToToken() => Convert.ToBase64String(Encoding.UTF8.GetBytes(
-            string.Create(CultureInfo.InvariantCulture, $"{CheckedAt.UtcTicks}|{Version}|{NodeType}|{NodeId}"))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        public string ToToken() => PageTokens.Write(string.Create(CultureInfo.InvariantCulture, $"{CheckedAt.UtcTicks}|{Version}|{NodeType}|{NodeId}"));
 
         public static Position? Parse(string token)
         {
-            try
-            {
-                var padded = token.Replace('-', '+').Replace('_', '/');
-                padded += new string('=', (4 - (padded.Length % 4)) % 4);
-                var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|', 4);
-                return parts.Length == 4
-                       && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                       && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var version)
-                       && ticks <= DateTimeOffset.MaxValue.UtcTicks
-                    ? new Position(new DateTimeOffset(ticks, TimeSpan.Zero), parts[2], parts[3], version)
-                    : null;
-            }
-            catch (FormatException)
-            {
-                return null;
-            }
+            var parts = PageTokens.Read(token)?.Split('|', 4) ?? [];
+            return parts.Length == 4
+                   && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                   && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+                   && ticks <= DateTimeOffset.MaxValue.UtcTicks
+                ? new Position(new DateTimeOffset(ticks, TimeSpan.Zero), parts[2], parts[3], version)
+                : null;
         }
     }
 }

@@ -10,7 +10,7 @@ namespace HealthEvents.Http.Api;
 
 /// <summary>
 /// What the dashboard (and an operator with curl) reads: the customer spaces a key reaches with
-/// their budget use (<c>GET /v1/tenants</c>), and a space's known nodes (<c>GET /v1/nodes</c>).
+/// their budget use now (<c>GET /v1/tenants</c>).
 /// Budget use is this process's: with several instances, each shows the spaces whose shard it holds.
 /// </summary>
 public static class TenantEndpoints
@@ -26,8 +26,6 @@ public static class TenantEndpoints
 
     public sealed record TenantList(IReadOnlyList<TenantView> Tenants);
 
-    public sealed record NodeList(IReadOnlyList<HealthCheckCompleted> Nodes);
-
     public static IResult GetTenants(HttpContext http, ITenantRegistry tenants, GraphBudget budget, ParkedChecks parked)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -42,25 +40,5 @@ public static class TenantEndpoints
                     usage.Wabas, parked.CountFor(t.CustSpaceId), t.RefreshInterval);
             });
         return ApiAnswers.Ok(http, new TenantList([.. views]));
-    }
-
-    public static async Task<IResult> GetNodesAsync(HttpContext http, IHealthStore store)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        if (TenantParameter.Resolve(http) is not { } tenant)
-        {
-            return TenantParameter.Problem(http);
-        }
-
-        var query = http.Request.Query;
-        var nodeType = query["NodeType"] is [{ Length: > 0 } type] ? type : null;
-        if (nodeType is not null && !NodeTypes.All.Contains(nodeType))
-        {
-            return ApiAnswers.Error(http, ApiCodes.InvalidParameter, $"NodeType must be one of: {string.Join(", ", NodeTypes.All)}.");
-        }
-
-        var status = query["CanSendMessage"] is [{ Length: > 0 } wanted] ? wanted : null;
-        var snapshots = await store.ListSnapshotsAsync(new SnapshotQuery(tenant, nodeType, status), http.RequestAborted);
-        return ApiAnswers.Ok(http, new NodeList([.. snapshots.Select(s => OutcomeEvents.Completed(s, fromCache: true))]));
     }
 }

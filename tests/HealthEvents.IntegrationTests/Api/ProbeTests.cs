@@ -88,7 +88,7 @@ public class ProbeTests
         using var response = await api.Http.GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var paths = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("paths");
-        foreach (var path in new[] { "/v1/health-status", "/v1/checks", "/v1/events", "/v1/tenants", "/v1/nodes" })
+        foreach (var path in new[] { "/v1/health-status", "/v1/checks", "/v1/events", "/v1/tenants", "/v1/nodes", "/v1/nodes/history", "/v1/summary", "/v1/tenants/usage" })
         {
             Assert.True(paths.TryGetProperty(path, out var item), $"{path} is in the OpenAPI document");
             var responses = item.EnumerateObject().First().Value.GetProperty("responses");
@@ -97,6 +97,17 @@ public class ProbeTests
                 Assert.True(responses.TryGetProperty(status, out _), $"{path} documents {status}");
             }
         }
+
+        // The node list's paging and filters are parameters of the document.
+        var nodeParameters = paths.GetProperty("/v1/nodes").GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .Select(p => (Name: p.GetProperty("name").GetString(), In: p.GetProperty("in").GetString())).ToList();
+        foreach (var name in new[] { "CustSpaceId", "NodeType", "CanSendMessage", "Search", "PageSize", "PageToken" })
+        {
+            Assert.Contains((name, "query"), nodeParameters);
+        }
+
+        Assert.Contains("NextPageToken", JsonDocument.Parse(await (await api.Http.GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken))
+            .RootElement.GetProperty("components").GetProperty("schemas").ToString(), StringComparison.Ordinal);
 
         var query = paths.GetProperty("/v1/health-status").GetProperty("get").GetProperty("responses");
         Assert.True(query.TryGetProperty("504", out _), "the query documents its Timeout");

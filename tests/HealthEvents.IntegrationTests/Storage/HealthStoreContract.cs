@@ -248,7 +248,8 @@ public abstract class HealthStoreContract
         }
 
         var template = Change(new NodeKey("cs-alpha", NodeTypes.Template, "2632273056924580"), 1, "AVAILABLE", T0).Item2
-            with { Identity = new NodeIdentity { WabaId = "102290129340398", TemplateCode = "Order_Update", Language = "en" } };
+            with
+        { Identity = new NodeIdentity { WabaId = "102290129340398", TemplateCode = "Order_Update", Language = "en" } };
         Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(template, Ct));
 
         var pages = new List<List<StoredSnapshot>>();
