@@ -141,4 +141,15 @@ public class SnapshotComparerTests
         Assert.False(SnapshotComparer.IsChange(stored, now));
         Assert.True(SnapshotComparer.IsChange(stored, Snapshot(Entity("WABA", "102290129340398", MessagingStatus.Blocked)) with { Readiness = now.Readiness }));
     }
+
+    [Fact]
+    public void A_readiness_value_meta_would_not_give_this_time_is_not_a_change()
+    {
+        var before = Snapshot(Waba) with { Readiness = new Readiness { QualityRating = "GREEN", MessagingLimit = "TIER_2K" } };
+        var refused = before with { Readiness = new Readiness { QualityRating = "GREEN", Unknown = [nameof(Readiness.MessagingLimit)] } };
+
+        Assert.False(SnapshotComparer.IsChange(before, refused));
+        Assert.False(SnapshotComparer.IsChange(refused, before));
+        Assert.True(SnapshotComparer.IsChange(before, refused with { Readiness = refused.Readiness! with { QualityRating = "RED" } }));
+    }
 }

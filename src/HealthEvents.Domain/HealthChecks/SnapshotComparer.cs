@@ -20,21 +20,27 @@ public static class SnapshotComparer
             return true;
         }
 
-        var withReadiness = previous.Readiness is not null;
-        return Fingerprint(previous, withReadiness) != Fingerprint(current, withReadiness);
+        // A readiness value Meta would not give on either side is not known, so it cannot have moved.
+        var notKnown = previous.Readiness is null
+            ? null
+            : new HashSet<string>([.. previous.Readiness.Unknown, .. current.Readiness?.Unknown ?? []], StringComparer.Ordinal);
+        return Fingerprint(previous, notKnown) != Fingerprint(current, notKnown);
     }
 
     /// <summary>A canonical, order-independent text of everything that counts as a change.</summary>
-    public static string Fingerprint(HealthSnapshot snapshot, bool withReadiness = true)
+    public static string Fingerprint(HealthSnapshot snapshot) => Fingerprint(snapshot, new HashSet<string>());
+
+    /// <summary>The same, leaving out readiness altogether (<paramref name="notKnown"/> null) or the readiness values it names.</summary>
+    private static string Fingerprint(HealthSnapshot snapshot, HashSet<string>? notKnown)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var text = new StringBuilder();
         Append(text, snapshot.CanSendMessage);
-        if (withReadiness && snapshot.Readiness is { } r)
+        if (notKnown is not null && snapshot.Readiness is { } r)
         {
-            foreach (var (_, value) in r.Values())
+            foreach (var (property, value) in r.Values().Where(v => !notKnown.Contains(v.Key)))
             {
-                Append(text, value is null ? null : "r:" + value);
+                Append(text, value is null ? null : $"r:{property}:{value}");
             }
         }
 
