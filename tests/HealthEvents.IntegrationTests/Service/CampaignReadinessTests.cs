@@ -46,16 +46,22 @@ public class CampaignReadinessTests
         var phone = await h.WaitForAsync<HealthCheckCompleted>(c => c.NodeType == NodeTypes.Phone);
         await h.PublishAsync(Template());
         var template = await h.WaitForAsync<HealthCheckCompleted>(c => c.NodeType == NodeTypes.Template);
+        await h.PublishAsync(WabaCheck());
+        var waba = await h.WaitForAsync<HealthCheckCompleted>(c => c.NodeType == NodeTypes.Waba);
 
         Assert.Equal(("GREEN", "TIER_2K", "STANDARD", "CONNECTED", "APPROVED", "VERIFIED"),
             (phone.Readiness!.QualityRating, phone.Readiness.MessagingLimit, phone.Readiness.ThroughputLevel, phone.Readiness.PhoneStatus, phone.Readiness.NameStatus, phone.Readiness.CodeVerificationStatus));
         Assert.Equal(("APPROVED", "GREEN", "MARKETING", "NONE"),
             (template.Readiness!.TemplateStatus, template.Readiness.TemplateQuality, template.Readiness.TemplateCategory, template.Readiness.TemplateRejectedReason));
+        Assert.Equal(("APPROVED", "verified"), (waba.Readiness!.AccountReviewStatus, waba.Readiness.BusinessVerificationStatus));
+        Assert.Null(waba.Readiness.QualityRating);
+        Assert.All(new[] { phone, template, waba }, c => Assert.Empty(c.Readiness!.Unknown));
         Assert.Equal(CampaignVerdicts.Go, phone.Campaign!.Verdict);
         Assert.Equal(CampaignVerdicts.Go, template.Campaign!.Verdict);
         // One health_status call each (the phone's id needed no listing: it is checked against the WABA's phone_numbers edge once).
         Assert.Single(h.Simulator.State.Calls, c => c.Path.Contains($"/{AlphaPhone}?fields=health_status", StringComparison.Ordinal));
         Assert.Single(h.Simulator.State.Calls, c => c.Path.Contains($"/{AlphaTemplate}?fields=health_status", StringComparison.Ordinal));
+        Assert.Single(h.Simulator.State.Calls, c => c.Path.Contains($"/{AlphaWaba}?fields=health_status,account_review_status,business_verification_status", StringComparison.Ordinal));
     }
 
     [Fact]
