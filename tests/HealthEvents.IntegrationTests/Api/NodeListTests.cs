@@ -1,6 +1,5 @@
 using System.Net;
 using HealthEvents.Contracts;
-using HealthEvents.Domain.HealthChecks;
 using HealthEvents.IntegrationTests.Support;
 using HealthEvents.Storage;
 
@@ -13,25 +12,9 @@ public class NodeListTests
 
     private static string Phone(int i) => (800000000000000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static async Task SeedAsync(IHealthStore store, int count)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            var status = i % 10 == 0 ? "BLOCKED" : i % 4 == 0 ? "LIMITED" : "AVAILABLE";
-            var snapshot = new HealthSnapshot
-            {
-                CanSendMessage = status,
-                ReportedCanSendMessage = status,
-                CheckedAt = DateTimeOffset.UtcNow.AddHours(-3),
-                Entities = [new HealthEntity { EntityType = "PHONE_NUMBER", Id = Phone(i), CanSendMessage = status }],
-                Readiness = new Readiness { QualityRating = "GREEN" },
-            };
-            var identity = new NodeIdentity { WabaId = TestScenarios.AlphaWaba, PhoneNumber = $"+1 555-040-{i:0000}", PhoneNumberId = Phone(i) };
-            var key = new NodeKey("alpha", NodeTypes.Phone, Phone(i));
-            Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(new StoredChange(key, identity, 1, snapshot, null), Ct));
-            await store.MarkDispatchedAsync(key, 1, Ct);
-        }
-    }
+    private static Task SeedAsync(IHealthStore store, int count) => StoreSeed.PhonesAsync(store, "alpha",
+        Enumerable.Range(0, count).Select(i => new StoreSeed.SeededPhone(Phone(i), $"+1 555-040-{i:0000}", i % 10 == 0 ? "BLOCKED" : i % 4 == 0 ? "LIMITED" : "AVAILABLE")),
+        DateTimeOffset.UtcNow.AddHours(-3));
 
     [Fact]
     public async Task Nodes_come_in_pages_most_severe_first_filtered_by_status_type_and_search()

@@ -1,5 +1,3 @@
-using HealthEvents.Contracts;
-using HealthEvents.Domain.HealthChecks;
 using HealthEvents.GraphSimulator.Scenarios;
 using HealthEvents.Storage;
 using HealthEvents.IntegrationTests.Support;
@@ -196,35 +194,15 @@ public class DashboardBrowserTests
     }
 
     /// <summary>Seeded phone <paramref name="i"/>: every 50th BLOCKED, every other 10th LIMITED, the rest AVAILABLE.</summary>
-    private static (string Id, string Display, string Status) Seeded(int i) => (
+    private static StoreSeed.SeededPhone Seeded(int i) => new(
         (700000000000000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture),
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"+1 555-{300 + (i / 10000):000}-{i % 10000:0000}"),
         i % 50 == 0 ? "BLOCKED" : i % 10 == 0 ? "LIMITED" : "AVAILABLE");
 
     /// <summary>Writes <paramref name="count"/> phone snapshots of alpha straight into the store, as two hours of checks would have.</summary>
-    private static async Task SeedAsync(IHealthStore store, int count)
-    {
-        var at = DateTimeOffset.UtcNow.AddHours(-2);
-        foreach (var batch in Enumerable.Range(0, count).Chunk(500))
-        {
-            await Task.WhenAll(batch.Select(async i =>
-            {
-                var (id, display, status) = Seeded(i);
-                var snapshot = new HealthSnapshot
-                {
-                    CanSendMessage = status,
-                    ReportedCanSendMessage = status,
-                    CheckedAt = at,
-                    Entities = [new HealthEntity { EntityType = "PHONE_NUMBER", Id = id, CanSendMessage = status }],
-                    Readiness = new Readiness { QualityRating = "GREEN", MessagingLimit = "TIER_10K", PhoneStatus = "CONNECTED" },
-                };
-                var key = new NodeKey("alpha", NodeTypes.Phone, id);
-                var identity = new NodeIdentity { WabaId = TestScenarios.AlphaWaba, PhoneNumber = display, PhoneNumberId = id };
-                Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(new StoredChange(key, identity, 1, snapshot, null), TestContext.Current.CancellationToken));
-                await store.MarkDispatchedAsync(key, 1, TestContext.Current.CancellationToken);
-            }));
-        }
-    }
+    private static Task SeedAsync(IHealthStore store, int count) => StoreSeed.PhonesAsync(store, "alpha",
+        Enumerable.Range(0, count).Select(Seeded),
+        DateTimeOffset.UtcNow.AddHours(-2));
 
     private static IWebElement Badge(IWebDriver browser, string node) =>
         browser.FindElement(By.CssSelector($"tr[data-node='{node}'] .overall .badge"));
