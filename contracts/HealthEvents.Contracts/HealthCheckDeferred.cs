@@ -19,7 +19,7 @@ public sealed record HealthCheckDeferred
     /// <summary>
     /// What it waits for (open: new values may be added): <c>TenantRate</c>, <c>TenantConcurrency</c>,
     /// <c>WabaHourly</c>, <c>MetaPausedTenant</c>, <c>MetaPausedWaba</c>, <c>MetaPausedApp</c>,
-    /// <c>Takeover</c>, <c>UpstreamUnavailable</c>.
+    /// <c>Takeover</c>, <c>UpstreamUnavailable</c>, <c>JoinedCheck</c> (it waits with a check of the same node).
     /// </summary>
     public required string Reason { get; init; }
 

@@ -11,18 +11,22 @@ public abstract record Admission
     public sealed record Granted(IDisposable Lease) : Admission;
 
     /// <summary>
-    /// Not before <paramref name="NotBefore"/>, because of <paramref name="Limit"/>. <paramref name="Slot"/>
+    /// Not before <paramref name="NotBefore"/>, because of <paramref name="Reason"/>. <paramref name="Slot"/>
     /// is the check's reserved place in its tenant's pace: carried with the parked check and honoured
     /// when it comes back, so it is not charged twice.
     /// </summary>
-    public sealed record Deferred(DateTimeOffset NotBefore, BudgetLimit Limit, DateTimeOffset? Slot) : Admission;
+    public sealed record Deferred(DateTimeOffset NotBefore, WaitReason Reason, DateTimeOffset? Slot) : Admission;
 
     /// <summary>Not within the longest a check may be parked (<c>Budget:MaxParkTime</c>): give up and say when.</summary>
-    public sealed record Exhausted(DateTimeOffset NotBefore, BudgetLimit Limit) : Admission;
+    public sealed record Exhausted(DateTimeOffset NotBefore, WaitReason Reason) : Admission;
 }
 
-/// <summary>The limit that decided a deferral.</summary>
-public enum BudgetLimit
+/// <summary>
+/// Why a check waits: a closed set, each with its one sentence for the sender
+/// (<see cref="WaitReasons.Describe"/>). Most are the budget's limits; <see cref="JoinedCheck"/>,
+/// <see cref="Takeover"/> and <see cref="UpstreamUnavailable"/> are not limits, and say so.
+/// </summary>
+public enum WaitReason
 {
     /// <summary>The tenant's <c>RequestsPerSecond</c>.</summary>
     TenantRate,
@@ -48,6 +52,9 @@ public enum BudgetLimit
     /// </summary>
     Takeover,
 
+    /// <summary>Not a limit: the check joined a check of the same node that is itself waiting, and waits with it (charged nothing).</summary>
+    JoinedCheck,
+
     /// <summary>
     /// Not a budget: Meta could not be reached (5xx, timeouts, unreadable answers) after the call's
     /// own retries; the check waits and tries again until <c>HealthChecks:UpstreamDeadline</c>.
@@ -67,18 +74,27 @@ public sealed record BudgetUsage(int CallsInWindow, int CallsPerWindow, TimeSpan
 /// <summary>One WABA's Graph calls in the current hour against Meta's hourly quota.</summary>
 public sealed record WabaUsage(string WabaId, int CallsThisHour, int CallsPerHour);
 
-/// <summary>What a limit means, for the sender who waits on it.</summary>
-public static class BudgetLimits
+/// <summary>What a wait means, for the sender who waits on it.</summary>
+public static class WaitReasons
 {
-    public static string Describe(this BudgetLimit limit) => limit switch
+    /// <summary>The reason a Meta pause of <paramref name="scope"/> makes a check wait.</summary>
+    public static WaitReason Of(Graph.Throttling.ThrottleScope scope) => scope switch
     {
-        BudgetLimit.MetaPausedApp => "Meta is throttling the whole app",
-        BudgetLimit.MetaPausedWaba => "Meta is throttling this WABA",
-        BudgetLimit.MetaPausedTenant => "Meta is throttling this customer space's token",
-        BudgetLimit.WabaHourly => "This WABA's hourly Graph call budget is spent",
-        BudgetLimit.TenantConcurrency => "This customer space has as many checks running as it may",
-        BudgetLimit.Takeover => "The service is taking over from an instance that stopped",
-        BudgetLimit.UpstreamUnavailable => "Meta cannot be reached",
+        Graph.Throttling.ThrottleScope.App => WaitReason.MetaPausedApp,
+        Graph.Throttling.ThrottleScope.Waba => WaitReason.MetaPausedWaba,
+        _ => WaitReason.MetaPausedTenant,
+    };
+
+    public static string Describe(this WaitReason limit) => limit switch
+    {
+        WaitReason.MetaPausedApp => "Meta is throttling the whole app",
+        WaitReason.MetaPausedWaba => "Meta is throttling this WABA",
+        WaitReason.MetaPausedTenant => "Meta is throttling this customer space's token",
+        WaitReason.WabaHourly => "This WABA's hourly Graph call budget is spent",
+        WaitReason.TenantConcurrency => "This customer space has as many checks running as it may",
+        WaitReason.Takeover => "The service is taking over from an instance that stopped",
+        WaitReason.UpstreamUnavailable => "Meta cannot be reached",
+        WaitReason.JoinedCheck => "A check of the same node is waiting; this one waits with it",
         _ => "This customer space's Graph call budget is spent",
     };
 }

@@ -24,7 +24,7 @@ public sealed class BudgetCallGate(GraphBudget budget, IOptions<BudgetOptions> o
                     await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), time, cancellationToken);
                     break;
                 case Admission.Deferred deferred:
-                    throw new BudgetDeferredException(deferred.NotBefore, deferred.Limit);
+                    throw new BudgetDeferredException(deferred.NotBefore, deferred.Reason);
                 case var other:
                     throw new InvalidOperationException($"Unexpected call admission {other.GetType().Name}.");
             }
@@ -38,10 +38,10 @@ public sealed class BudgetCallGate(GraphBudget budget, IOptions<BudgetOptions> o
 /// The budget (not Meta) holds a Graph call back until <see cref="NotBefore"/>: the check is parked
 /// and tried again then. Carries no secret and no Meta error.
 /// </summary>
-public sealed class BudgetDeferredException(DateTimeOffset notBefore, BudgetLimit limit)
+public sealed class BudgetDeferredException(DateTimeOffset notBefore, WaitReason limit)
     : Exception($"The {limit} budget admits the next Graph call at {notBefore:O}.")
 {
     public DateTimeOffset NotBefore { get; } = notBefore;
 
-    public BudgetLimit Limit { get; } = limit;
+    public WaitReason Reason { get; } = limit;
 }

@@ -65,7 +65,7 @@ public sealed class GraphBudget : IDisposable
             // Parked with a slot: its place in the pace is already paid for.
             if (reserved > now + Interval(ticket.Scope))
             {
-                return Bound(ticket, new Admission.Deferred(reserved, BudgetLimit.TenantRate, reserved), now);
+                return Bound(ticket, new Admission.Deferred(reserved, WaitReason.TenantRate, reserved), now);
             }
 
             if (earliest > now)
@@ -79,7 +79,7 @@ public sealed class GraphBudget : IDisposable
         var slot = _pacer.Peek(ticket.Scope.CustSpaceId, earliest);
         if (slot > now)
         {
-            return Defer(ticket, earliest, slot > earliest ? BudgetLimit.TenantRate : limit, now);
+            return Defer(ticket, earliest, slot > earliest ? WaitReason.TenantRate : limit, now);
         }
 
         _pacer.Reserve(ticket.Scope.CustSpaceId, now, Interval(ticket.Scope), now);
@@ -87,26 +87,19 @@ public sealed class GraphBudget : IDisposable
     }
 
     /// <summary>
-    /// A check that was admitted but could not finish (Meta throttled it, or its next call is
-    /// further off than <see cref="BudgetOptions.MaxBackoffWait"/>): when it may try again. Never now.
+    /// The one way a check that may not go on is parked: not before <paramref name="notBefore"/>,
+    /// for <paramref name="reason"/>, as whoever stopped it said (the call gate, Meta's pause, the
+    /// check it joined) — never recomputed. A check that was admitted and stopped takes the
+    /// tenant's next pace slot at or after that time; one that joined another's check
+    /// (<see cref="WaitReason.JoinedCheck"/>) is charged nothing. Bounded by <c>Budget:MaxParkTime</c>.
     /// </summary>
-    public Admission Reschedule(CheckTicket ticket)
+    public Admission Later(CheckTicket ticket, DateTimeOffset notBefore, WaitReason reason)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         var now = _time.GetUtcNow();
-        var (earliest, limit) = Earliest(ticket.Scope, now);
-        var next = now + Interval(ticket.Scope);
-        return earliest > next ? Defer(ticket, earliest, limit, now) : Defer(ticket, next, BudgetLimit.TenantRate, now);
-    }
-
-    /// <summary>
-    /// A check that joins another's pending check parks until that one is due; bounded like any
-    /// other park, and charged nothing.
-    /// </summary>
-    public Admission Wait(CheckTicket ticket, DateTimeOffset until)
-    {
-        ArgumentNullException.ThrowIfNull(ticket);
-        return Bound(ticket, new Admission.Deferred(until, BudgetLimit.TenantRate, ticket.Slot), _time.GetUtcNow());
+        return reason == WaitReason.JoinedCheck
+            ? Bound(ticket, new Admission.Deferred(notBefore, reason, ticket.Slot), now)
+            : Defer(ticket, notBefore > now ? notBefore : now, reason, now);
     }
 
     /// <summary>May one Graph HTTP attempt go out now? Granted counts it against the tenant's window and the WABA's hour.</summary>
@@ -116,20 +109,20 @@ public sealed class GraphBudget : IDisposable
         var now = _time.GetUtcNow();
         if (_pauses.Current(scope) is { } pause)
         {
-            return new Admission.Deferred(pause.Until, pause.Limit, null);
+            return new Admission.Deferred(pause.Until, pause.Reason, null);
         }
 
         var tenantLease = _tenantCalls.AttemptAcquire(scope.CustSpaceId);
         if (!tenantLease.IsAcquired)
         {
-            return Refused(tenantLease, BudgetLimit.TenantRate, now);
+            return Refused(tenantLease, WaitReason.TenantRate, now);
         }
 
         var wabaLease = _wabaCalls.AttemptAcquire(scope.WabaId);
         if (!wabaLease.IsAcquired)
         {
             tenantLease.Dispose();
-            return Refused(wabaLease, BudgetLimit.WabaHourly, now);
+            return Refused(wabaLease, WaitReason.WabaHourly, now);
         }
 
         return new Admission.Granted(new CallLease(tenantLease, wabaLease));
@@ -186,26 +179,26 @@ public sealed class GraphBudget : IDisposable
     private TimeSpan Interval(GraphCallScope scope) => _options.Window / _tenants.LimitsFor(scope.CustSpaceId).RequestsPerSecond;
 
     /// <summary>The earliest a check could start for its pauses and its WABA's hour, and the limit that says so.</summary>
-    private (DateTimeOffset Earliest, BudgetLimit Limit) Earliest(GraphCallScope scope, DateTimeOffset now)
+    private (DateTimeOffset Earliest, WaitReason Limit) Earliest(GraphCallScope scope, DateTimeOffset now)
     {
         var earliest = now;
-        var limit = BudgetLimit.TenantRate;
+        var limit = WaitReason.TenantRate;
         if (_pauses.Current(scope) is { } pause)
         {
-            (earliest, limit) = (pause.Until, pause.Limit);
+            (earliest, limit) = (pause.Until, pause.Reason);
         }
 
         using var probe = _wabaCalls.AttemptAcquire(scope.WabaId, 0);
         if (!probe.IsAcquired && probe.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) && now + retryAfter > earliest)
         {
-            (earliest, limit) = (now + retryAfter, BudgetLimit.WabaHourly);
+            (earliest, limit) = (now + retryAfter, WaitReason.WabaHourly);
         }
 
         return (earliest, limit);
     }
 
     /// <summary>Reserves the tenant's next pace slot at or after <paramref name="earliest"/>, unless that is beyond the park bound.</summary>
-    private Admission Defer(CheckTicket ticket, DateTimeOffset earliest, BudgetLimit limit, DateTimeOffset now)
+    private Admission Defer(CheckTicket ticket, DateTimeOffset earliest, WaitReason limit, DateTimeOffset now)
     {
         var slot = _pacer.Peek(ticket.Scope.CustSpaceId, earliest);
         if (Bound(ticket, new Admission.Deferred(slot, limit, slot), now) is Admission.Exhausted exhausted)
@@ -234,7 +227,7 @@ public sealed class GraphBudget : IDisposable
 
     private Admission Bound(CheckTicket ticket, Admission.Deferred deferred, DateTimeOffset now) =>
         deferred.NotBefore > (ticket.ParkedSince ?? now) + _options.MaxParkTime
-            ? new Admission.Exhausted(deferred.NotBefore, deferred.Limit)
+            ? new Admission.Exhausted(deferred.NotBefore, deferred.Reason)
             : deferred;
 
     private Admission TakeCheckPlace(CheckTicket ticket, DateTimeOffset now)
@@ -247,10 +240,10 @@ public sealed class GraphBudget : IDisposable
 
         // All of the tenant's places are taken by checks still running: come back a pace slot later.
         place.Dispose();
-        return Defer(ticket, now + Interval(ticket.Scope), BudgetLimit.TenantConcurrency, now);
+        return Defer(ticket, now + Interval(ticket.Scope), WaitReason.TenantConcurrency, now);
     }
 
-    private static Admission.Deferred Refused(RateLimitLease lease, BudgetLimit limit, DateTimeOffset now)
+    private static Admission.Deferred Refused(RateLimitLease lease, WaitReason limit, DateTimeOffset now)
     {
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.Zero;
         lease.Dispose();

@@ -10,21 +10,21 @@ namespace HealthEvents.Core.Budgets;
 /// </summary>
 internal sealed class PauseBook(TimeProvider time)
 {
-    private readonly ConcurrentDictionary<(BudgetLimit Limit, string Key), DateTimeOffset> _until = new();
+    private readonly ConcurrentDictionary<(WaitReason Reason, string Key), DateTimeOffset> _until = new();
 
     public void Add(GraphCallScope scope, MetaPause pause)
     {
-        var limit = LimitOf(pause.Scope);
+        var limit = WaitReasons.Of(pause.Scope);
         Hold(limit, KeyOf(scope, limit), time.GetUtcNow() + pause.For);
     }
 
-    public void HoldAll(DateTimeOffset until) => Hold(BudgetLimit.Takeover, "", until);
+    public void HoldAll(DateTimeOffset until) => Hold(WaitReason.Takeover, "", until);
 
     /// <summary>The latest pause still running for any scope the call belongs to, if any.</summary>
-    public (DateTimeOffset Until, BudgetLimit Limit)? Current(GraphCallScope scope)
+    public (DateTimeOffset Until, WaitReason Reason)? Current(GraphCallScope scope)
     {
         var now = time.GetUtcNow();
-        (DateTimeOffset, BudgetLimit)? latest = null;
+        (DateTimeOffset, WaitReason)? latest = null;
         foreach (var limit in Limits)
         {
             if (_until.TryGetValue((limit, KeyOf(scope, limit)), out var until) && until > now && (latest is null || until > latest.Value.Item1))
@@ -36,23 +36,16 @@ internal sealed class PauseBook(TimeProvider time)
         return latest;
     }
 
-    private void Hold(BudgetLimit limit, string key, DateTimeOffset until) =>
+    private void Hold(WaitReason limit, string key, DateTimeOffset until) =>
         _until.AddOrUpdate((limit, key), until, (_, current) => current > until ? current : until);
 
-    private static readonly BudgetLimit[] Limits =
-        [BudgetLimit.MetaPausedApp, BudgetLimit.MetaPausedWaba, BudgetLimit.MetaPausedTenant, BudgetLimit.Takeover];
+    private static readonly WaitReason[] Limits =
+        [WaitReason.MetaPausedApp, WaitReason.MetaPausedWaba, WaitReason.MetaPausedTenant, WaitReason.Takeover];
 
-    private static BudgetLimit LimitOf(ThrottleScope scope) => scope switch
+    private static string KeyOf(GraphCallScope scope, WaitReason limit) => limit switch
     {
-        ThrottleScope.App => BudgetLimit.MetaPausedApp,
-        ThrottleScope.Waba => BudgetLimit.MetaPausedWaba,
-        _ => BudgetLimit.MetaPausedTenant,
-    };
-
-    private static string KeyOf(GraphCallScope scope, BudgetLimit limit) => limit switch
-    {
-        BudgetLimit.MetaPausedApp or BudgetLimit.Takeover => "",
-        BudgetLimit.MetaPausedWaba => scope.WabaId,
+        WaitReason.MetaPausedApp or WaitReason.Takeover => "",
+        WaitReason.MetaPausedWaba => scope.WabaId,
         _ => scope.CustSpaceId,
     };
 }

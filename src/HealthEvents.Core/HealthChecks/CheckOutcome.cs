@@ -22,7 +22,7 @@ public abstract record CheckOutcome
     /// The message is parked until then, carrying its reserved pace <paramref name="Slot"/> and,
     /// while Meta cannot be reached, since when (<paramref name="UpstreamFailingSince"/>).
     /// </summary>
-    public sealed record Parked(DateTimeOffset Until, DateTimeOffset? Slot, BudgetLimit Reason, DateTimeOffset? UpstreamFailingSince = null) : CheckOutcome;
+    public sealed record Parked(DateTimeOffset Until, DateTimeOffset? Slot, WaitReason Reason, DateTimeOffset? UpstreamFailingSince = null) : CheckOutcome;
 
     public static Rejected Refused(HealthCheckRequested request, Rejection rejection)
     {

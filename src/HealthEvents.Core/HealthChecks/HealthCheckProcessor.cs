@@ -89,10 +89,10 @@ public sealed class HealthCheckProcessor(
                         break;
 
                     case CheckCoalescer.Pending.Running:
-                        return Parked(request, budget.Wait(ticket, time.GetUtcNow() + CheckCoalescer.JoinDelay));
+                        return Parked(request, budget.Later(ticket, time.GetUtcNow() + CheckCoalescer.JoinDelay, WaitReason.JoinedCheck));
 
                     case CheckCoalescer.Pending.Parked parked:
-                        return Parked(request, budget.Wait(ticket, parked.Until + CheckCoalescer.JoinDelay));
+                        return Parked(request, budget.Later(ticket, parked.Until + CheckCoalescer.JoinDelay, WaitReason.JoinedCheck));
                 }
             }
         }
@@ -142,14 +142,14 @@ public sealed class HealthCheckProcessor(
             }
             catch (GraphThrottledException ex)
             {
-                // Meta paused a scope; the budget has noted it and names the time.
+                // Meta paused a scope (the budget has noted it): park until Meta's time.
                 metrics.GraphError("throttled", ex.Details.Code);
-                return Parked(request, budget.Reschedule(ticket), leadership, ex.Details);
+                return Parked(request, budget.Later(ticket, time.GetUtcNow() + ex.RetryAfter, WaitReasons.Of(ex.Scope)), leadership, ex.Details);
             }
-            catch (BudgetDeferredException)
+            catch (BudgetDeferredException ex)
             {
-                // The next call is too far off to wait for here.
-                return Parked(request, budget.Reschedule(ticket), leadership);
+                // The next call is too far off to wait for here: park until the time the gate named.
+                return Parked(request, budget.Later(ticket, ex.NotBefore, ex.Reason), leadership);
             }
             catch (GraphTransientException ex)
             {
@@ -194,11 +194,11 @@ public sealed class HealthCheckProcessor(
         {
             case Admission.Deferred deferred:
                 leadership?.ParkUntil(deferred.NotBefore);
-                return new CheckOutcome.Parked(deferred.NotBefore, deferred.Slot, deferred.Limit);
+                return new CheckOutcome.Parked(deferred.NotBefore, deferred.Slot, deferred.Reason);
             case Admission.Exhausted exhausted:
                 var retryAfter = exhausted.NotBefore - time.GetUtcNow();
                 return CheckOutcome.Refused(request.Message, new Rejection(RejectionReasons.Throttled,
-                    $"{exhausted.Limit.Describe()}; the next chance is {exhausted.NotBefore:O}, later than Budget:MaxParkTime lets a check wait.",
+                    $"{exhausted.Reason.Describe()}; the next chance is {exhausted.NotBefore:O}, later than Budget:MaxParkTime lets a check wait.",
                     metaSaid?.Code, metaSaid?.Subcode, retryAfter > TimeSpan.Zero ? retryAfter : TimeSpan.Zero));
             default:
                 throw new InvalidOperationException($"Unexpected admission {admission.GetType().Name}.");
@@ -224,7 +224,7 @@ public sealed class HealthCheckProcessor(
         var wait = Clamp(now - failingSince, FirstUpstreamWait, LongestUpstreamWait);
         var until = now + wait < deadline ? now + wait : deadline;
         leadership.ParkUntil(until);
-        return new CheckOutcome.Parked(until, null, BudgetLimit.UpstreamUnavailable, failingSince);
+        return new CheckOutcome.Parked(until, null, WaitReason.UpstreamUnavailable, failingSince);
     }
 
     private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;

@@ -36,7 +36,7 @@ public class GraphBudgetSpecs
         var leases = Enumerable.Range(0, 5).Select(_ => Assert.IsType<Admission.Granted>(budget.AdmitCall(A)).Lease).ToList();
 
         var refused = Assert.IsType<Admission.Deferred>(budget.AdmitCall(A));
-        Assert.Equal(BudgetLimit.TenantRate, refused.Limit);
+        Assert.Equal(WaitReason.TenantRate, refused.Reason);
 
         _time.Advance(TimeSpan.FromMilliseconds(300));
         leases[0].Dispose(); // the first call is over at +300 ms
@@ -74,7 +74,7 @@ public class GraphBudgetSpecs
         }
 
         var refused = Assert.IsType<Admission.Deferred>(budget.AdmitCall(A));
-        Assert.Equal(BudgetLimit.WabaHourly, refused.Limit);
+        Assert.Equal(WaitReason.WabaHourly, refused.Reason);
         Assert.Equal(Now - TimeSpan.FromSeconds(30) + TimeSpan.FromHours(1), refused.NotBefore);
         // The tenant's other WABA has its own hour.
         Assert.IsType<Admission.Granted>(budget.AdmitCall(A with { WabaId = "11" }));
@@ -82,7 +82,7 @@ public class GraphBudgetSpecs
         // A check of the spent WABA is parked until the hour frees a call, not admitted to fail.
         var check = Assert.IsType<Admission.Deferred>(budget.AdmitCheck(new CheckTicket(A)));
         Assert.Equal(refused.NotBefore, check.NotBefore);
-        Assert.Equal(BudgetLimit.WabaHourly, check.Limit);
+        Assert.Equal(WaitReason.WabaHourly, check.Reason);
     }
 
     [Theory]
@@ -111,7 +111,7 @@ public class GraphBudgetSpecs
 
         var deferred = Assert.IsType<Admission.Deferred>(budget.AdmitCheck(new CheckTicket(A)));
 
-        Assert.Equal(BudgetLimit.MetaPausedApp, deferred.Limit);
+        Assert.Equal(WaitReason.MetaPausedApp, deferred.Reason);
         Assert.Equal(Now + TimeSpan.FromMinutes(2), deferred.NotBefore);
     }
 
@@ -143,7 +143,7 @@ public class GraphBudgetSpecs
         // Admitted before its slot (it is less than an interval away), but the window decides when its call goes.
         Assert.IsType<Admission.Granted>(budget.AdmitCheck(new CheckTicket(A, parked.Slot, Now)));
         var call = Assert.IsType<Admission.Deferred>(budget.AdmitCall(A));
-        Assert.Equal(BudgetLimit.TenantRate, call.Limit);
+        Assert.Equal(WaitReason.TenantRate, call.Reason);
         calls.ForEach(c => c.Dispose());
     }
 
@@ -174,7 +174,7 @@ public class GraphBudgetSpecs
         }
 
         var third = Assert.IsType<Admission.Deferred>(budget.AdmitCheck(new CheckTicket(A)));
-        Assert.Equal(BudgetLimit.TenantConcurrency, third.Limit);
+        Assert.Equal(WaitReason.TenantConcurrency, third.Reason);
 
         running[0].Dispose();
         _time.Advance(third.NotBefore - Now);
@@ -190,7 +190,7 @@ public class GraphBudgetSpecs
         var exhausted = Assert.IsType<Admission.Exhausted>(budget.AdmitCheck(new CheckTicket(A)));
 
         Assert.Equal(Now + TimeSpan.FromMinutes(5), exhausted.NotBefore);
-        Assert.Equal(BudgetLimit.MetaPausedTenant, exhausted.Limit);
+        Assert.Equal(WaitReason.MetaPausedTenant, exhausted.Reason);
     }
 
     [Fact]
@@ -199,18 +199,29 @@ public class GraphBudgetSpecs
         using var budget = NewBudget(new BudgetOptions { MaxParkTime = TimeSpan.FromMinutes(10) });
         var firstParked = Now - TimeSpan.FromMinutes(9);
 
-        Assert.IsType<Admission.Deferred>(budget.Wait(new CheckTicket(A, null, firstParked), Now + TimeSpan.FromSeconds(30)));
-        Assert.IsType<Admission.Exhausted>(budget.Wait(new CheckTicket(A, null, firstParked), Now + TimeSpan.FromMinutes(2)));
+        Assert.IsType<Admission.Deferred>(budget.Later(new CheckTicket(A, null, firstParked), Now + TimeSpan.FromSeconds(30), WaitReason.JoinedCheck));
+        Assert.IsType<Admission.Exhausted>(budget.Later(new CheckTicket(A, null, firstParked), Now + TimeSpan.FromMinutes(2), WaitReason.JoinedCheck));
+        Assert.IsType<Admission.Exhausted>(budget.Later(new CheckTicket(A, null, firstParked), Now + TimeSpan.FromMinutes(2), WaitReason.TenantRate));
     }
 
     [Fact]
-    public void Rescheduling_never_answers_now()
+    public void A_stopped_check_parks_at_the_time_it_was_given_on_its_next_pace_slot_and_a_joiner_is_charged_nothing()
     {
         using var budget = NewBudget();
+        using (Assert.IsType<Admission.Granted>(budget.AdmitCheck(new CheckTicket(A))).Lease)
+        {
+        }
 
-        var next = Assert.IsType<Admission.Deferred>(budget.Reschedule(new CheckTicket(A)));
+        var stopped = Assert.IsType<Admission.Deferred>(budget.Later(new CheckTicket(A), Now + TimeSpan.FromMilliseconds(700), WaitReason.WabaHourly));
+        Assert.True(stopped.NotBefore >= Now + TimeSpan.FromMilliseconds(700), $"{stopped.NotBefore:O}");
+        Assert.Equal(WaitReason.WabaHourly, stopped.Reason);
+        Assert.NotNull(stopped.Slot);
 
-        Assert.True(next.NotBefore > Now);
-        Assert.NotNull(next.Slot);
+        var joined = Assert.IsType<Admission.Deferred>(budget.Later(new CheckTicket(A), Now + TimeSpan.FromSeconds(3), WaitReason.JoinedCheck));
+        Assert.Equal((Now + TimeSpan.FromSeconds(3), WaitReason.JoinedCheck, (DateTimeOffset?)null), (joined.NotBefore, joined.Reason, joined.Slot));
+
+        // The joiner reserved no slot: the next check's slot follows the stopped one's directly.
+        var next = Assert.IsType<Admission.Deferred>(budget.AdmitCheck(new CheckTicket(A)));
+        Assert.Equal(stopped.Slot + TimeSpan.FromMilliseconds(200), next.Slot);
     }
 }

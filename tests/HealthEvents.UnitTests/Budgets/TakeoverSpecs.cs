@@ -49,7 +49,7 @@ public class TakeoverSpecs
 
         budget.TakingOver(activity.Delivered());
         var held = Assert.IsType<Admission.Deferred>(budget.AdmitCall(new GraphCallScope("a", "1")));
-        Assert.Equal(BudgetLimit.Takeover, held.Limit);
+        Assert.Equal(WaitReason.Takeover, held.Reason);
         Assert.True(held.NotBefore >= firstDelivery + TimeSpan.FromSeconds(1), "held for less than one window");
 
         // Every tenant is held until the same moment, whenever its first check arrives in the window.
@@ -79,7 +79,7 @@ public class TakeoverSpecs
         budget.TakingOver(activity.Delivered());
 
         var held = Assert.IsType<Admission.Deferred>(budget.AdmitCall(new GraphCallScope("a", "1")));
-        Assert.Equal(BudgetLimit.Takeover, held.Limit);
+        Assert.Equal(WaitReason.Takeover, held.Reason);
         Assert.True(held.NotBefore >= regained + TimeSpan.FromSeconds(1), "held for less than one window");
     }
 
@@ -93,7 +93,7 @@ public class TakeoverSpecs
         Assert.Null(activity.Delivered());
         budget.TakingOver(activity.Delivered());
 
-        Assert.Equal(BudgetLimit.Takeover, Assert.IsType<Admission.Deferred>(budget.AdmitCall(new GraphCallScope("a", "1"))).Limit);
+        Assert.Equal(WaitReason.Takeover, Assert.IsType<Admission.Deferred>(budget.AdmitCall(new GraphCallScope("a", "1"))).Reason);
     }
 
     [Fact]

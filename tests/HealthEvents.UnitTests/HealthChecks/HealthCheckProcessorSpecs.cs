@@ -105,7 +105,7 @@ public class HealthCheckProcessorSpecs
         var leader = Assert.IsType<CheckOutcome.Parked>(await pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck()), Ct));
         var joiner = Assert.IsType<CheckOutcome.Parked>(await pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck()), Ct));
 
-        Assert.Equal(BudgetLimit.MetaPausedTenant, leader.Reason);
+        Assert.Equal(WaitReason.MetaPausedTenant, leader.Reason);
         Assert.NotNull(leader.Slot);
         Assert.Equal(leader.Until + CheckCoalescer.JoinDelay, joiner.Until);
         Assert.Null(joiner.Slot);
@@ -122,7 +122,7 @@ public class HealthCheckProcessorSpecs
         var second = Assert.IsType<CheckOutcome.Parked>(
             await pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck(), DateTimeOffset.UtcNow.AddMilliseconds(1)), Ct));
 
-        Assert.Equal(BudgetLimit.TenantRate, second.Reason);
+        Assert.Equal(WaitReason.TenantRate, second.Reason);
         // Back a quarter interval before its slot, so its call can go out the moment the window allows.
         Assert.Equal(second.Slot - TimeSpan.FromMilliseconds(50), second.Until);
         Assert.Equal(1, pipeline.Graph.HealthCalls);
@@ -137,7 +137,7 @@ public class HealthCheckProcessorSpecs
 
         var parked = Assert.IsType<CheckOutcome.Parked>(await pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck()), Ct));
 
-        Assert.Equal(BudgetLimit.UpstreamUnavailable, parked.Reason);
+        Assert.Equal(WaitReason.UpstreamUnavailable, parked.Reason);
         Assert.InRange(parked.UpstreamFailingSince!.Value, before, DateTimeOffset.UtcNow);
         Assert.True(parked.Until > parked.UpstreamFailingSince, "parked for a while");
 
