@@ -48,14 +48,9 @@ public sealed class HealthCheckProcessor(
             return CheckOutcome.Refused(request.Message, invalid);
         }
 
-        if (!tenants.TryGet(target.CustSpaceId, out var tenant))
+        if (!TenantAccess.Allows(tenants, target, out var tenant, out var denied))
         {
-            return CheckOutcome.Refused(request.Message, new Rejection(RejectionReasons.AccessDenied, $"Customer space '{target.CustSpaceId}' is not registered."));
-        }
-
-        if (!tenant.Owns(target.WabaId))
-        {
-            return CheckOutcome.Refused(request.Message, new Rejection(RejectionReasons.AccessDenied, $"WABA {target.WabaId} does not belong to customer space '{target.CustSpaceId}'."));
+            return CheckOutcome.Refused(request.Message, denied);
         }
 
         var ticket = new CheckTicket(new GraphCallScope(target.CustSpaceId, target.WabaId), request.Slot, request.ParkedSince);

@@ -14,7 +14,8 @@ public sealed record ApiProblem(string Code, string Message, string? AccessDenie
 /// <summary>
 /// Whether a caller may have a check run, decided before it goes on the bus: the caller's key
 /// reaches the customer space, the request is valid (<see cref="RequestValidator"/>, the consumer's
-/// own rule) and the space owns the WABA. What fails here never reaches the queue or Meta.
+/// own rule) and the space owns the WABA (<see cref="TenantAccess"/>, the consumer's own rule too).
+/// What fails here never reaches the queue or Meta.
 /// </summary>
 public static class CheckAccess
 {
@@ -33,14 +34,7 @@ public static class CheckAccess
             return new ApiProblem(ApiCodes.InvalidParameter, invalid.Detail);
         }
 
-        if (!tenants.TryGet(target.CustSpaceId, out var tenant))
-        {
-            return Denied($"Customer space '{target.CustSpaceId}' is not registered.");
-        }
-
-        return tenant.Owns(target.WabaId)
-            ? null
-            : Denied($"WABA {target.WabaId} does not belong to customer space '{target.CustSpaceId}'.");
+        return TenantAccess.Allows(tenants, target, out _, out var refusal) ? null : Denied(refusal.Detail);
     }
 
     private static ApiProblem Denied(string detail) => new(ApiCodes.NoPermission, "Access denied.", detail);

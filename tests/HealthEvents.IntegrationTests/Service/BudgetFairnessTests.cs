@@ -1,3 +1,4 @@
+using HealthEvents.Core.Budgets;
 using HealthEvents.Contracts;
 using HealthEvents.GraphSimulator.Scenarios;
 using HealthEvents.GraphSimulator.Simulation;
@@ -104,7 +105,11 @@ public class BudgetFairnessTests
         h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.Throttle, NodeId = ManyTenants.Waba(1), Code = 4, RegainAccessMinutes = 0.05, Times = 1 });
 
         await h.PublishAsync(new HealthCheckRequested { CustSpaceId = ManyTenants.Tenant(1), NodeType = NodeTypes.Waba, WabaId = ManyTenants.Waba(1) });
-        await Eventually.TrueAsync(() => h.Simulator.State.Calls.Any(c => c.Outcome == "fault:throttle"), TimeSpan.FromSeconds(30), "Meta's app-wide throttle");
+        // The simulator logs the throttled call when it arrives; the service knows of the pause only
+        // once the answer is back and the check is parked, so the other tenant asks after that.
+        await Eventually.TrueAsync(() => h.Logs.Lines.Any(l => l.Contains("Check parked until", StringComparison.Ordinal) && l.Contains($"({WaitReason.MetaPausedApp})", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30), "the throttled check to be parked for Meta's app-wide pause");
+        Assert.Single(h.Simulator.State.Calls, c => c.Outcome == "fault:throttle");
         await h.PublishAsync(new HealthCheckRequested { CustSpaceId = ManyTenants.Tenant(2), NodeType = NodeTypes.Waba, WabaId = ManyTenants.Waba(2) });
 
         await Eventually.TrueAsync(() => h.PublishedNow<HealthCheckCompleted>().Count == 2, TimeSpan.FromSeconds(60), "both tenants' checks, after the pause");
