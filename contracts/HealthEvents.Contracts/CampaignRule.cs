@@ -49,13 +49,6 @@ public static class CampaignRule
         return Decide(completed.NodeType, completed.Snapshot.CanSendMessage, completed.Snapshot.Entities, completed.Readiness, plannedRecipients);
     }
 
-    /// <summary>The verdict for a node as a change left it.</summary>
-    public static CampaignVerdict Decide(HealthStatusChanged changed, int? plannedRecipients)
-    {
-        ArgumentNullException.ThrowIfNull(changed);
-        return Decide(changed.NodeType, changed.Current, changed.Entities, changed.Readiness, plannedRecipients);
-    }
-
     private static void Status(string? status, IReadOnlyList<HealthEntity> entities, List<CampaignReason> reasons)
     {
         switch (status)

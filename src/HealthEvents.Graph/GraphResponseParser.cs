@@ -105,7 +105,8 @@ internal static class GraphResponseParser
             }
             : throw new JsonException($"'{name}' is missing.");
 
-    private static string? OptionalString(JsonElement e, string name) =>
+    /// <summary>A string or number property as text; null when absent or of another kind.</summary>
+    internal static string? OptionalString(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()
         : e.TryGetProperty(name, out var n) && n.ValueKind == JsonValueKind.Number ? n.GetRawText().ToString(CultureInfo.InvariantCulture)
         : null;

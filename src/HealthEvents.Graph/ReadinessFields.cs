@@ -99,24 +99,18 @@ public sealed record ReadinessField(string GraphName, string Property, string? I
     /// <summary>The field's value in <paramref name="node"/> as text (numbers as written); null when absent or of another shape.</summary>
     public string? ReadFrom(JsonElement node)
     {
-        if (node.ValueKind != JsonValueKind.Object || !node.TryGetProperty(GraphName, out var value))
+        if (node.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
 
-        if (Inner is not null)
+        if (Inner is null)
         {
-            if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty(Inner, out value))
-            {
-                return null;
-            }
+            return GraphResponseParser.OptionalString(node, GraphName);
         }
 
-        return value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Number => value.GetRawText(),
-            _ => null,
-        };
+        return node.TryGetProperty(GraphName, out var holder) && holder.ValueKind == JsonValueKind.Object
+            ? GraphResponseParser.OptionalString(holder, Inner)
+            : null;
     }
 }

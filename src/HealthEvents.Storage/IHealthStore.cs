@@ -50,8 +50,8 @@ public interface IHealthStore
 
 /// <summary>
 /// Which snapshots to list: one customer space's, optionally of one node type and one status, and
-/// matching <see cref="Search"/> (part of the node id, of the display number's digits, or of the
-/// template code). Listed most severe first (<see cref="StatusRank"/>), then by node type and id;
+/// matching <see cref="Search"/> (part of the node id, of the display number's digits —
+/// <see cref="PhoneNumbers.DigitsOfSearch"/> — or of the template code). Listed most severe first (<see cref="StatusRank"/>), then by node type and id;
 /// <see cref="After"/> continues after a position a previous page ended on.
 /// </summary>
 public sealed record SnapshotQuery(
@@ -76,15 +76,6 @@ public static class StatusRank
     public const int Other = 1;
 
     public static int Of(string? status) => Known.FirstOrDefault(k => k.Status == status) is { Status: not null } known ? known.Rank : Other;
-
-    /// <summary>What a search term is compared with for display numbers: its digits only, when it has any and nothing but digits and separators.</summary>
-    public static string? DigitsOf(string search)
-    {
-        ArgumentNullException.ThrowIfNull(search);
-        return search.Any(char.IsAsciiDigit) && search.All(c => char.IsAsciiDigit(c) || c is ' ' or '-' or '+' or '(' or ')' or '.')
-            ? new string([.. search.Where(char.IsAsciiDigit)])
-            : null;
-    }
 }
 
 public enum SaveResult

@@ -7,6 +7,9 @@ public static class PhoneNumbers
 {
     public const int MaxDigits = 20;
 
+    /// <summary>What a display number may have between its digits.</summary>
+    public const string Separators = "+ -.()";
+
     public static string Normalize(string displayNumber) =>
         new(displayNumber.Where(char.IsAsciiDigit).ToArray());
 
@@ -20,6 +23,16 @@ public static class PhoneNumbers
 
         var digits = displayNumber.Count(char.IsAsciiDigit);
         return digits is >= 6 and <= MaxDigits
-            && displayNumber.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-' or '.' or '(' or ')');
+            && displayNumber.All(c => char.IsAsciiDigit(c) || Separators.Contains(c));
+    }
+
+    /// <summary>
+    /// What a search term is compared with in display numbers: its digits, when it has some and
+    /// nothing but digits and <see cref="Separators"/>; null for any other text.
+    /// </summary>
+    public static string? DigitsOfSearch(string search)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        return search.Any(char.IsAsciiDigit) && search.All(c => char.IsAsciiDigit(c) || Separators.Contains(c)) ? Normalize(search) : null;
     }
 }

@@ -80,12 +80,8 @@ public static class SummaryEndpoints
 
     private static async Task<Counts> CountAsync(IHealthStore store, string custSpaceId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var counts = new Counts(0, new(StringComparer.Ordinal), Zero(CampaignVerdicts.Go, CampaignVerdicts.Hold, CampaignVerdicts.Stop), Zero([.. NodeTypes.All]), 0);
-        foreach (var status in new[] { MessagingStatus.Available, MessagingStatus.Limited, MessagingStatus.Blocked })
-        {
-            counts.ByStatus[status] = 0;
-        }
-
+        var counts = new Counts(0, Zero(MessagingStatus.Available, MessagingStatus.Limited, MessagingStatus.Blocked),
+            Zero(CampaignVerdicts.Go, CampaignVerdicts.Hold, CampaignVerdicts.Stop), Zero([.. NodeTypes.All]), 0);
         var nodes = 0;
         SnapshotPosition? after = null;
         while (true)

@@ -181,7 +181,7 @@ public sealed class MongoHealthStore(IMongoDatabase database) : IHealthStore
         {
             var text = new BsonRegularExpression(System.Text.RegularExpressions.Regex.Escape(search), "i");
             var bySearch = Builders<BsonDocument>.Filter.Regex("nodeId", text) | Builders<BsonDocument>.Filter.Regex("identity.templateCode", text);
-            if (StatusRank.DigitsOf(search) is { } digits)
+            if (PhoneNumbers.DigitsOfSearch(search) is { } digits)
             {
                 // The digits in order, with any separators between them, as display numbers are written.
                 bySearch |= Builders<BsonDocument>.Filter.Regex("identity.phoneNumber", new BsonRegularExpression(string.Join("[^0-9]*", digits.ToCharArray())));

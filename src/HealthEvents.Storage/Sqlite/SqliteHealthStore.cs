@@ -190,8 +190,9 @@ public sealed class SqliteHealthStore : IHealthStore, IAsyncDisposable, IDisposa
     private static readonly string RankSql = "CASE json_extract(snapshot_json, '$.canSendMessage') "
         + string.Concat(StatusRank.Known.Select(k => $"WHEN '{k.Status}' THEN {k.Rank} ")) + $"ELSE {StatusRank.Other} END";
 
-    // A display number's digits: '+1 555-010-0001' is found by '15550100001' and by '555-010'.
-    private const string DigitsSql = "replace(replace(replace(replace(replace(replace(coalesce(json_extract(identity_json, '$.phoneNumber'), ''), ' ', ''), '-', ''), '+', ''), '(', ''), ')', ''), '.', '')";
+    // A display number's digits (every PhoneNumbers separator removed): '+1 555-010-0001' is found by '15550100001' and by '555-010'.
+    private static readonly string DigitsSql = PhoneNumbers.Separators.Aggregate(
+        "coalesce(json_extract(identity_json, '$.phoneNumber'), '')", (sql, separator) => $"replace({sql}, '{separator}', '')");
 
     public async Task<IReadOnlyList<StoredSnapshot>> ListSnapshotsAsync(SnapshotQuery query, CancellationToken cancellationToken)
     {
@@ -211,7 +212,7 @@ public sealed class SqliteHealthStore : IHealthStore, IAsyncDisposable, IDisposa
         command.Parameters.AddWithValue("$t", (object?)query.NodeType ?? DBNull.Value);
         command.Parameters.AddWithValue("$s", (object?)query.CanSendMessage ?? DBNull.Value);
         command.Parameters.AddWithValue("$q", (object?)query.Search ?? DBNull.Value);
-        command.Parameters.AddWithValue("$d", query.Search is { } search && StatusRank.DigitsOf(search) is { } digits ? digits : DBNull.Value);
+        command.Parameters.AddWithValue("$d", query.Search is { } search && PhoneNumbers.DigitsOfSearch(search) is { } digits ? digits : DBNull.Value);
         command.Parameters.AddWithValue("$ar", (object?)query.After?.Rank ?? DBNull.Value);
         command.Parameters.AddWithValue("$at", (object?)query.After?.NodeType ?? DBNull.Value);
         command.Parameters.AddWithValue("$ai", (object?)query.After?.NodeId ?? DBNull.Value);

@@ -306,7 +306,6 @@ document.addEventListener("DOMContentLoaded", () => {
     event.preventDefault();
     state.apiKey = input.value.trim();
     sessionStorage.setItem("healthevents-key", state.apiKey);
-    state.space = null;
     selectSpace(null, false);
     start();
   });
