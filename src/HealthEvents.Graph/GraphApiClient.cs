@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using HealthEvents.Contracts;
 using HealthEvents.Domain.HealthChecks;
@@ -36,7 +35,7 @@ public sealed class GraphApiClient(
     /// type's readiness fields (<see cref="ReadinessFields"/>). When Meta refuses one of those, the
     /// call is made once more without it, and it is not asked again; the check never fails for it.
     /// </summary>
-    public async Task<HealthSnapshot> GetHealthStatusAsync(string nodeId, string nodeType, GraphCaller caller, CancellationToken cancellationToken)
+    public async Task<GraphAnswer<HealthSnapshot>> GetHealthStatusAsync(string nodeId, string nodeType, GraphCaller caller, CancellationToken cancellationToken)
     {
         RequireGraphId(nodeId, nameof(nodeId));
         while (true)
@@ -56,7 +55,7 @@ public sealed class GraphApiClient(
     }
 
     /// <summary>Every phone number of a WABA (all pages).</summary>
-    public IAsyncEnumerable<GraphPhoneNumber> ListPhoneNumbersAsync(string wabaId, GraphCaller caller, CancellationToken cancellationToken)
+    public Task<GraphAnswer<IReadOnlyList<GraphPhoneNumber>>> ListPhoneNumbersAsync(string wabaId, GraphCaller caller, CancellationToken cancellationToken)
     {
         RequireGraphId(wabaId, nameof(wabaId));
         return ReadPagesAsync($"{wabaId}/phone_numbers?fields=id,display_phone_number,verified_name", caller,
@@ -64,7 +63,7 @@ public sealed class GraphApiClient(
     }
 
     /// <summary>A WABA's message templates (all pages), filtered by name on Meta's side when given.</summary>
-    public IAsyncEnumerable<GraphMessageTemplate> ListMessageTemplatesAsync(string wabaId, string? name, GraphCaller caller, CancellationToken cancellationToken)
+    public Task<GraphAnswer<IReadOnlyList<GraphMessageTemplate>>> ListMessageTemplatesAsync(string wabaId, string? name, GraphCaller caller, CancellationToken cancellationToken)
     {
         RequireGraphId(wabaId, nameof(wabaId));
         var filter = string.IsNullOrEmpty(name) ? "" : "&name=" + Uri.EscapeDataString(name);
@@ -72,22 +71,26 @@ public sealed class GraphApiClient(
             GraphResponseParser.ParseMessageTemplates, cancellationToken);
     }
 
-    private async IAsyncEnumerable<T> ReadPagesAsync<T>(
-        string firstPage, GraphCaller caller, Func<string, Page<T>> parse,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Every page of a listing; a deferral on any page is the listing's (the pages read so far are not kept).</summary>
+    private async Task<GraphAnswer<IReadOnlyList<T>>> ReadPagesAsync<T>(
+        string firstPage, GraphCaller caller, Func<string, Page<T>> parse, CancellationToken cancellationToken)
     {
+        var rows = new List<T>();
         var url = $"{firstPage}&limit={_options.PageSize}";
         for (var pageNumber = 1; ; pageNumber++)
         {
-            var page = await SendAsync(url, caller, parse, cancellationToken);
-            foreach (var row in page.Rows)
+            var answer = await SendAsync(url, caller, parse, cancellationToken);
+            if (answer is GraphAnswer<Page<T>>.Deferred deferred)
             {
-                yield return row;
+                return new GraphAnswer<IReadOnlyList<T>>.Deferred(deferred.Deferral);
             }
 
+            var page = ((GraphAnswer<Page<T>>.Answered)answer).Value;
+
+            rows.AddRange(page.Rows);
             if (page.After is null || page.Rows.Count == 0)
             {
-                yield break;
+                return new GraphAnswer<IReadOnlyList<T>>.Answered(rows);
             }
 
             if (pageNumber >= _options.MaxPages)
@@ -99,11 +102,12 @@ public sealed class GraphApiClient(
         }
     }
 
-    private async Task<T> SendAsync<T>(string relativeUrl, GraphCaller caller, Func<string, T> parse, CancellationToken cancellationToken)
+    private async Task<GraphAnswer<T>> SendAsync<T>(string relativeUrl, GraphCaller caller, Func<string, T> parse, CancellationToken cancellationToken)
     {
         try
         {
-            // The tenant's own instance: its circuit opens for its failures only.
+            // The tenant's own instance: its circuit opens for its failures only. A deferral is an
+            // outcome, not a fault: Polly neither retries it nor counts it against the circuit.
             var pipeline = pipelines.GetPipeline(new GraphPipelineKey(PipelineName, caller.CustSpaceId));
             return await pipeline.ExecuteAsync(
                 static async (state, ct) => await state.Client.AttemptAsync(state.Url, state.Caller, state.Parse, ct),
@@ -118,10 +122,16 @@ public sealed class GraphApiClient(
         }
     }
 
-    /// <summary>One HTTP attempt: admitted by the tenant's gate, timed by HttpClient.Timeout.</summary>
-    private async ValueTask<T> AttemptAsync<T>(string relativeUrl, GraphCaller caller, Func<string, T> parse, CancellationToken cancellationToken)
+    /// <summary>One HTTP attempt: admitted by the tenant's gate (or deferred by it), timed by HttpClient.Timeout.</summary>
+    private async ValueTask<GraphAnswer<T>> AttemptAsync<T>(string relativeUrl, GraphCaller caller, Func<string, T> parse, CancellationToken cancellationToken)
     {
-        using var lease = await gate.EnterAsync(caller.Scope, cancellationToken);
+        var permit = await gate.EnterAsync(caller.Scope, cancellationToken);
+        if (permit is CallPermit.Later later)
+        {
+            return new GraphAnswer<T>.Deferred(later.Deferral);
+        }
+
+        using var lease = ((CallPermit.Go)permit).Lease;
         using var request = new HttpRequestMessage(HttpMethod.Get, relativeUrl);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", caller.Token.Reveal());
 
@@ -147,7 +157,7 @@ public sealed class GraphApiClient(
 
         try
         {
-            return parse(body);
+            return new GraphAnswer<T>.Answered(parse(body));
         }
         catch (JsonException ex)
         {

@@ -1,5 +1,6 @@
 using HealthEvents.Contracts;
 using HealthEvents.Core.Budgets;
+using HealthEvents.Graph.Throttling;
 using HealthEvents.Storage;
 
 namespace HealthEvents.Core.HealthChecks;

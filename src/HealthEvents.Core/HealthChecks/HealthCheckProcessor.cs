@@ -4,6 +4,7 @@ using HealthEvents.Domain.HealthChecks;
 using HealthEvents.Domain.Tenants;
 using HealthEvents.Graph;
 using HealthEvents.Graph.Errors;
+using HealthEvents.Graph.Throttling;
 using HealthEvents.Storage;
 using Microsoft.Extensions.Options;
 
@@ -130,8 +131,9 @@ public sealed class HealthCheckProcessor(
             {
                 return await resolver.ResolveAsync(target, tenant, cancellationToken) switch
                 {
-                    Resolution.Found found => await AnswerOrCallMetaAsync(target, tenant, found, request, cancellationToken),
+                    Resolution.Found found => await AnswerOrCallMetaAsync(target, tenant, found, request, ticket, leadership, cancellationToken),
                     Resolution.NotResolved notResolved => CheckOutcome.Refused(request.Message, notResolved.Rejection),
+                    Resolution.Deferred deferred => ParkedOn(deferred.Deferral, request, ticket, leadership),
                     var other => throw new InvalidOperationException($"Unknown resolution {other.GetType().Name}."),
                 };
             }
@@ -140,11 +142,6 @@ public sealed class HealthCheckProcessor(
                 // Meta paused a scope (the budget has noted it): park until Meta's time.
                 metrics.GraphError("throttled", ex.Details.Code);
                 return Parked(request, budget.Later(ticket, time.GetUtcNow() + ex.RetryAfter, WaitReasons.Of(ex.Scope)), leadership, ex.Details);
-            }
-            catch (BudgetDeferredException ex)
-            {
-                // The next call is too far off to wait for here: park until the time the gate named.
-                return Parked(request, budget.Later(ticket, ex.NotBefore, ex.Reason), leadership);
             }
             catch (GraphTransientException ex)
             {
@@ -162,7 +159,8 @@ public sealed class HealthCheckProcessor(
     }
 
     /// <summary>The fresh stored answer if there is one (resolution may have just run), else Meta's, compared with the same stored read.</summary>
-    private async Task<CheckOutcome> AnswerOrCallMetaAsync(CheckTarget target, Tenant tenant, Resolution.Found node, CheckRequest request, CancellationToken cancellationToken)
+    private async Task<CheckOutcome> AnswerOrCallMetaAsync(
+        CheckTarget target, Tenant tenant, Resolution.Found node, CheckRequest request, CheckTicket ticket, CheckCoalescer.Leadership leadership, CancellationToken cancellationToken)
     {
         var key = new NodeKey(target.CustSpaceId, target.NodeType, node.NodeId);
         var stored = await store.GetAsync(key, cancellationToken);
@@ -171,7 +169,13 @@ public sealed class HealthCheckProcessor(
             return Answered(stored!, request);
         }
 
-        var snapshot = await graph.GetHealthStatusAsync(key.NodeId, target.NodeType, GraphCaller.For(tenant, target.WabaId), cancellationToken);
+        var answer = await graph.GetHealthStatusAsync(key.NodeId, target.NodeType, GraphCaller.For(tenant, target.WabaId), cancellationToken);
+        if (answer is GraphAnswer<HealthSnapshot>.Deferred deferred)
+        {
+            return ParkedOn(deferred.Deferral, request, ticket, leadership);
+        }
+
+        var snapshot = ((GraphAnswer<HealthSnapshot>.Answered)answer).Value;
         var recorded = await recorder.RecordAsync(key, node.Identity, snapshot, stored, cancellationToken);
         return new CheckOutcome.Completed(OutcomeEvents.Completed(recorded.Stored, fromCache: false, request.Message.PlannedRecipients), recorded.Change);
     }
@@ -182,6 +186,10 @@ public sealed class HealthCheckProcessor(
 
     private static CheckOutcome.Completed Answered(StoredSnapshot stored, CheckRequest request) =>
         new(OutcomeEvents.Completed(stored, fromCache: true, request.Message.PlannedRecipients), null);
+
+    /// <summary>The call gate deferred a call too far off to wait for in place: park until the time it named, for its reason.</summary>
+    private CheckOutcome ParkedOn(CallDeferral deferral, CheckRequest request, CheckTicket ticket, CheckCoalescer.Leadership leadership) =>
+        Parked(request, budget.Later(ticket, deferral.NotBefore, deferral.Reason), leadership);
 
     private CheckOutcome Parked(CheckRequest request, Admission admission, CheckCoalescer.Leadership? leadership = null, GraphErrorDetails? metaSaid = null)
     {

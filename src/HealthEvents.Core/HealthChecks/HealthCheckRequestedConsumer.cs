@@ -1,3 +1,4 @@
+using HealthEvents.Graph.Throttling;
 using HealthEvents.Contracts;
 using HealthEvents.Core.Budgets;
 using HealthEvents.Core.Bus;

@@ -30,39 +30,56 @@ public sealed class NodeResolver(GraphApiClient graph, EdgeListingCache listings
         var waba = target.WabaId;
         var caller = GraphCaller.For(tenant, waba);
 
-        // Without calls, only a listing already read will do.
-        async Task<IReadOnlyList<T>?> ListingAsync<T>(EdgeListingKey key, Func<CancellationToken, IAsyncEnumerable<T>> list) =>
-            callsAllowed ? await listings.GetAsync(key, list, cancellationToken) : listings.Peek<T>(key);
-
         switch (target)
         {
             case CheckTarget.Waba:
                 return new Resolution.Found(waba, new NodeIdentity { WabaId = waba });
 
             case CheckTarget.PhoneById byId:
-                return await ListingAsync(PhonesKey(caller), ct => graph.ListPhoneNumbersAsync(waba, caller, ct)) is not { } byIdPhones ? null
-                    : byIdPhones.FirstOrDefault(p => p.Id == byId.PhoneNumberId) is { } phone ? FoundPhone(waba, phone)
-                    : NotResolved(RejectionReasons.AccessDenied, $"Phone number id {byId.PhoneNumberId} is not a phone number of WABA {waba}.");
+                return await FromListingAsync(PhonesKey(caller), ct => graph.ListPhoneNumbersAsync(waba, caller, ct), callsAllowed, phones =>
+                    phones.FirstOrDefault(p => p.Id == byId.PhoneNumberId) is { } phone ? FoundPhone(waba, phone)
+                    : NotResolved(RejectionReasons.AccessDenied, $"Phone number id {byId.PhoneNumberId} is not a phone number of WABA {waba}."), cancellationToken);
 
             case CheckTarget.PhoneByNumber byNumber:
                 var digits = PhoneNumbers.Normalize(byNumber.DisplayNumber);
-                return await ListingAsync(PhonesKey(caller), ct => graph.ListPhoneNumbersAsync(waba, caller, ct)) is not { } phones ? null
-                    : phones.FirstOrDefault(p => PhoneNumbers.Normalize(p.DisplayPhoneNumber) == digits) is { } numbered ? FoundPhone(waba, numbered)
-                    : NotResolved(RejectionReasons.NotFound, $"WABA {waba} has no phone number {byNumber.DisplayNumber}.");
+                return await FromListingAsync(PhonesKey(caller), ct => graph.ListPhoneNumbersAsync(waba, caller, ct), callsAllowed, phones =>
+                    phones.FirstOrDefault(p => PhoneNumbers.Normalize(p.DisplayPhoneNumber) == digits) is { } numbered ? FoundPhone(waba, numbered)
+                    : NotResolved(RejectionReasons.NotFound, $"WABA {waba} has no phone number {byNumber.DisplayNumber}."), cancellationToken);
 
             case CheckTarget.TemplateById byId:
-                return await ListingAsync(TemplatesKey(caller, null), ct => graph.ListMessageTemplatesAsync(waba, null, caller, ct)) is not { } all ? null
-                    : all.FirstOrDefault(t => t.Id == byId.TemplateId) is { } template ? FoundTemplate(waba, template)
-                    : NotResolved(RejectionReasons.AccessDenied, $"Template id {byId.TemplateId} is not a template of WABA {waba}.");
+                return await FromListingAsync(TemplatesKey(caller, null), ct => graph.ListMessageTemplatesAsync(waba, null, caller, ct), callsAllowed, all =>
+                    all.FirstOrDefault(t => t.Id == byId.TemplateId) is { } template ? FoundTemplate(waba, template)
+                    : NotResolved(RejectionReasons.AccessDenied, $"Template id {byId.TemplateId} is not a template of WABA {waba}."), cancellationToken);
 
             case CheckTarget.TemplateByCode byCode:
-                return await ListingAsync(TemplatesKey(caller, byCode.Code), ct => graph.ListMessageTemplatesAsync(waba, byCode.Code, caller, ct)) is not { } named ? null
-                    : named.FirstOrDefault(t => t.Name == byCode.Code && string.Equals(t.Language, byCode.Language, StringComparison.OrdinalIgnoreCase)) is { } coded ? FoundTemplate(waba, coded)
-                    : NotResolved(RejectionReasons.NotFound, $"WABA {waba} has no template '{byCode.Code}' in language '{byCode.Language}'.");
+                return await FromListingAsync(TemplatesKey(caller, byCode.Code), ct => graph.ListMessageTemplatesAsync(waba, byCode.Code, caller, ct), callsAllowed, named =>
+                    named.FirstOrDefault(t => t.Name == byCode.Code && string.Equals(t.Language, byCode.Language, StringComparison.OrdinalIgnoreCase)) is { } coded ? FoundTemplate(waba, coded)
+                    : NotResolved(RejectionReasons.NotFound, $"WABA {waba} has no template '{byCode.Code}' in language '{byCode.Language}'."), cancellationToken);
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(target), target.GetType().Name, "Unknown check target.");
         }
+    }
+
+    /// <summary>
+    /// The node picked from a listing. Without calls, only a listing already read will do (null
+    /// otherwise); with calls, a listing the budget deferred is the resolution's deferral.
+    /// </summary>
+    private async Task<Resolution?> FromListingAsync<T>(
+        EdgeListingKey key, Func<CancellationToken, Task<GraphAnswer<IReadOnlyList<T>>>> list, bool callsAllowed,
+        Func<IReadOnlyList<T>, Resolution> pick, CancellationToken cancellationToken)
+    {
+        if (!callsAllowed)
+        {
+            return listings.Peek<T>(key) is { } known ? pick(known) : null;
+        }
+
+        return await listings.GetAsync(key, list, cancellationToken) switch
+        {
+            GraphAnswer<IReadOnlyList<T>>.Answered answered => pick(answered.Value),
+            GraphAnswer<IReadOnlyList<T>>.Deferred deferred => new Resolution.Deferred(deferred.Deferral),
+            var other => throw new InvalidOperationException($"Unknown answer {other.GetType().Name}."),
+        };
     }
 
     private static EdgeListingKey PhonesKey(GraphCaller caller) => new("phones", caller.CustSpaceId, caller.WabaId, "");

@@ -1,8 +1,10 @@
+using HealthEvents.Graph.Throttling;
 using HealthEvents.Storage;
 
 namespace HealthEvents.Core.HealthChecks;
 
-/// <summary>The Graph node a <see cref="CheckTarget"/> names, or why it cannot be checked.</summary>
+/// <summary>The Graph node a <see cref="CheckTarget"/> names, why it cannot be checked, or
+/// when the listing that says it may be read.</summary>
 public abstract record Resolution
 {
     private Resolution()
@@ -12,4 +14,7 @@ public abstract record Resolution
     public sealed record Found(string NodeId, NodeIdentity Identity) : Resolution;
 
     public sealed record NotResolved(Rejection Rejection) : Resolution;
+
+    /// <summary>The listing it needs could not be read yet: the budget deferred the call.</summary>
+    public sealed record Deferred(CallDeferral Deferral) : Resolution;
 }

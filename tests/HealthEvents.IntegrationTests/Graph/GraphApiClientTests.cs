@@ -18,7 +18,7 @@ public class GraphApiClientTests
     {
         await using var h = await GraphClientHarness.StartAsync(TwoTenants());
 
-        var snapshot = await h.Client.GetHealthStatusAsync(AlphaPhone, NodeTypes.Phone, GraphClientHarness.Alpha, Ct);
+        var snapshot = (await h.Client.GetHealthStatusAsync(AlphaPhone, NodeTypes.Phone, GraphClientHarness.Alpha, Ct)).Answer();
 
         Assert.Equal(MessagingStatus.Limited, snapshot.CanSendMessage);
         Assert.Equal(MessagingStatus.Limited, snapshot.ReportedCanSendMessage);
@@ -33,7 +33,7 @@ public class GraphApiClientTests
     {
         await using var h = await GraphClientHarness.StartAsync(TwoTenants());
 
-        var snapshot = await h.Client.GetHealthStatusAsync(AlphaTemplate, NodeTypes.Template, GraphClientHarness.Alpha, Ct);
+        var snapshot = (await h.Client.GetHealthStatusAsync(AlphaTemplate, NodeTypes.Template, GraphClientHarness.Alpha, Ct)).Answer();
 
         Assert.Equal(MessagingStatus.Blocked, snapshot.CanSendMessage);
         var error = Assert.Single(snapshot.Entities.Single(e => e.EntityType == "MESSAGE_TEMPLATE").Errors);
@@ -46,7 +46,7 @@ public class GraphApiClientTests
     {
         await using var h = await GraphClientHarness.StartAsync(TwoTenants());
 
-        var snapshot = await h.Client.GetHealthStatusAsync(AlphaWaba, NodeTypes.Waba, GraphClientHarness.Alpha, Ct);
+        var snapshot = (await h.Client.GetHealthStatusAsync(AlphaWaba, NodeTypes.Waba, GraphClientHarness.Alpha, Ct)).Answer();
 
         Assert.Equal(["WABA", "BUSINESS", "APP"], snapshot.Entities.Select(e => e.EntityType));
         Assert.Equal(MessagingStatus.Available, snapshot.CanSendMessage);
@@ -59,7 +59,7 @@ public class GraphApiClientTests
         scenario.Health[AlphaPhone] = scenario.Health[AlphaPhone] with { Fields = new() { ["quality_rating"] = "YELLOW", ["whatsapp_business_manager_messaging_limit"] = "TIER_2K", ["throughput"] = "HIGH" } };
         await using var h = await GraphClientHarness.StartAsync(scenario);
 
-        var snapshot = await h.Client.GetHealthStatusAsync(AlphaPhone, NodeTypes.Phone, GraphClientHarness.Alpha, Ct);
+        var snapshot = (await h.Client.GetHealthStatusAsync(AlphaPhone, NodeTypes.Phone, GraphClientHarness.Alpha, Ct)).Answer();
 
         var readiness = Assert.IsType<Readiness>(snapshot.Readiness);
         Assert.Equal(("YELLOW", "TIER_2K", "HIGH", "CONNECTED", "APPROVED", "VERIFIED"),
@@ -75,7 +75,7 @@ public class GraphApiClientTests
     {
         await using var h = await GraphClientHarness.StartAsync(TwoTenants());
 
-        var snapshot = await h.Client.GetHealthStatusAsync(AlphaTemplate, NodeTypes.Template, GraphClientHarness.Alpha, Ct);
+        var snapshot = (await h.Client.GetHealthStatusAsync(AlphaTemplate, NodeTypes.Template, GraphClientHarness.Alpha, Ct)).Answer();
 
         var readiness = Assert.IsType<Readiness>(snapshot.Readiness);
         Assert.Equal(("PENDING", "GREEN", "UTILITY", "NONE"), (readiness.TemplateStatus, readiness.TemplateQuality, readiness.TemplateCategory, readiness.TemplateRejectedReason));
@@ -91,8 +91,8 @@ public class GraphApiClientTests
         var logs = new CapturingLoggerProvider();
         await using var h = await GraphClientHarness.StartAsync(scenario, logging: logs);
 
-        var first = await h.Client.GetHealthStatusAsync(AlphaTemplate, NodeTypes.Template, GraphClientHarness.Alpha, Ct);
-        var second = await h.Client.GetHealthStatusAsync(AlphaTemplate, NodeTypes.Template, GraphClientHarness.Alpha, Ct);
+        var first = (await h.Client.GetHealthStatusAsync(AlphaTemplate, NodeTypes.Template, GraphClientHarness.Alpha, Ct)).Answer();
+        var second = (await h.Client.GetHealthStatusAsync(AlphaTemplate, NodeTypes.Template, GraphClientHarness.Alpha, Ct)).Answer();
 
         foreach (var snapshot in new[] { first, second })
         {
@@ -110,7 +110,7 @@ public class GraphApiClientTests
         Assert.Single(logs.Lines, line => line.Contains(nameof(ReadinessFields), StringComparison.Ordinal) && line.Contains("quality_score", StringComparison.Ordinal));
 
         // Other node types still ask for everything of theirs.
-        var phone = await h.Client.GetHealthStatusAsync(AlphaPhone, NodeTypes.Phone, GraphClientHarness.Alpha, Ct);
+        var phone = (await h.Client.GetHealthStatusAsync(AlphaPhone, NodeTypes.Phone, GraphClientHarness.Alpha, Ct)).Answer();
         Assert.Equal("GREEN", phone.Readiness!.QualityRating);
     }
 
@@ -119,7 +119,7 @@ public class GraphApiClientTests
     {
         await using var h = await GraphClientHarness.StartAsync(TwoTenants(extraPhones: 59));
 
-        var phones = await h.Client.ListPhoneNumbersAsync(AlphaWaba, GraphClientHarness.Alpha, Ct).ToListAsync(Ct);
+        var phones = (await h.Client.ListPhoneNumbersAsync(AlphaWaba, GraphClientHarness.Alpha, Ct)).Answer();
 
         Assert.Equal(60, phones.Count);
         Assert.Equal(60, phones.Select(p => p.Id).Distinct().Count());
@@ -132,7 +132,7 @@ public class GraphApiClientTests
     {
         await using var h = await GraphClientHarness.StartAsync(TwoTenants());
 
-        var templates = await h.Client.ListMessageTemplatesAsync(AlphaWaba, "order_update", GraphClientHarness.Alpha, Ct).ToListAsync(Ct);
+        var templates = (await h.Client.ListMessageTemplatesAsync(AlphaWaba, "order_update", GraphClientHarness.Alpha, Ct)).Answer();
 
         Assert.Equal(["en", "es"], templates.Select(t => t.Language).Order());
         Assert.Contains("name=order_update", Assert.Single(h.Simulator.State.Calls).Path, StringComparison.Ordinal);
@@ -148,7 +148,7 @@ public class GraphApiClientTests
         await using var h = await GraphClientHarness.StartAsync(TwoTenants());
 
         await Assert.ThrowsAsync<ArgumentException>(() => h.Client.GetHealthStatusAsync(id, NodeTypes.Waba, GraphClientHarness.Alpha, Ct));
-        Assert.ThrowsAny<ArgumentException>(() => h.Client.ListPhoneNumbersAsync(id, GraphClientHarness.Alpha, Ct));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => h.Client.ListPhoneNumbersAsync(id, GraphClientHarness.Alpha, Ct));
         Assert.Empty(h.Simulator.State.Calls);
     }
 
@@ -157,7 +157,7 @@ public class GraphApiClientTests
     {
         await using var h = await GraphClientHarness.StartAsync(TwoTenants());
 
-        var templates = await h.Client.ListMessageTemplatesAsync(AlphaWaba, "x&fields=access_token", GraphClientHarness.Alpha, Ct).ToListAsync(Ct);
+        var templates = (await h.Client.ListMessageTemplatesAsync(AlphaWaba, "x&fields=access_token", GraphClientHarness.Alpha, Ct)).Answer();
 
         Assert.Empty(templates);
         Assert.Contains("name=x%26fields%3Daccess_token", Assert.Single(h.Simulator.State.Calls).Path, StringComparison.Ordinal);
@@ -210,11 +210,39 @@ public class GraphApiClientTests
         await using var h = await GraphClientHarness.StartAsync(TwoTenants(), gate);
         h.Simulator.State.AddFault(new FaultRule { Kind = kind, NodeId = AlphaWaba, Times = 2, DelayMs = 5_000 });
 
-        var snapshot = await h.Client.GetHealthStatusAsync(AlphaWaba, NodeTypes.Waba, GraphClientHarness.Alpha, Ct);
+        var snapshot = (await h.Client.GetHealthStatusAsync(AlphaWaba, NodeTypes.Waba, GraphClientHarness.Alpha, Ct)).Answer();
 
         Assert.Equal(MessagingStatus.Available, snapshot.CanSendMessage);
         Assert.Equal(3, gate.Entries);
         Assert.Equal(3, h.Simulator.State.Calls.Count(c => c.Outcome != "fault:timeout-ended"));
+    }
+
+    [Fact]
+    public async Task A_deferral_from_the_gate_is_returned_as_it_is_without_a_call_or_a_retry()
+    {
+        var deferral = new CallDeferral(DateTimeOffset.UtcNow.AddMinutes(5), WaitReason.WabaHourly);
+        var gate = new RecordingGate { AdmitFirst = 0, Defer = deferral };
+        await using var h = await GraphClientHarness.StartAsync(TwoTenants(), gate);
+
+        var answer = await h.Client.GetHealthStatusAsync(AlphaWaba, NodeTypes.Waba, GraphClientHarness.Alpha, Ct);
+
+        Assert.Equal(new GraphAnswer<HealthSnapshot>.Deferred(deferral), answer);
+        Assert.Equal(1, gate.Entries);
+        Assert.Empty(h.Simulator.State.Calls);
+    }
+
+    [Fact]
+    public async Task A_deferral_on_a_later_page_is_the_listings_deferral()
+    {
+        var deferral = new CallDeferral(DateTimeOffset.UtcNow.AddSeconds(30), WaitReason.MetaPausedWaba);
+        var gate = new RecordingGate { AdmitFirst = 1, Defer = deferral };
+        await using var h = await GraphClientHarness.StartAsync(TwoTenants(extraPhones: 30), gate);
+
+        var answer = await h.Client.ListPhoneNumbersAsync(AlphaWaba, GraphClientHarness.Alpha, Ct);
+
+        Assert.Equal(new GraphAnswer<IReadOnlyList<GraphPhoneNumber>>.Deferred(deferral), answer);
+        Assert.Equal(2, gate.Entries);
+        Assert.Single(h.Simulator.State.Calls);
     }
 
     [Fact]
@@ -310,7 +338,7 @@ public class GraphApiClientTests
         }
 
         var alphaOpen = await Assert.ThrowsAsync<GraphTransientException>(() => h.Client.GetHealthStatusAsync(AlphaWaba, NodeTypes.Waba, GraphClientHarness.Alpha, Ct));
-        var betaHealth = await h.Client.GetHealthStatusAsync(BetaWaba, NodeTypes.Waba, beta, Ct);
+        var betaHealth = (await h.Client.GetHealthStatusAsync(BetaWaba, NodeTypes.Waba, beta, Ct)).Answer();
 
         Assert.Contains("BrokenCircuit", alphaOpen.Message, StringComparison.Ordinal);
         Assert.Contains(betaHealth.Entities, e => e.Id == BetaWaba);

@@ -1,4 +1,5 @@
 using HealthEvents.Core.Budgets;
+using HealthEvents.Graph.Throttling;
 using HealthEvents.Contracts;
 using HealthEvents.GraphSimulator.Scenarios;
 using HealthEvents.GraphSimulator.Simulation;

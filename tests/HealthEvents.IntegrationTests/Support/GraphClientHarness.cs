@@ -64,19 +64,24 @@ public sealed class GraphClientHarness : IAsyncDisposable
     }
 }
 
-/// <summary>Counts gate entries and Meta's pauses, admitting everything.</summary>
+/// <summary>Counts gate entries and Meta's pauses, admitting everything (or, with <see cref="Defer"/>, every entry after the first <see cref="AdmitFirst"/>).</summary>
 public sealed class RecordingGate : IGraphCallGate
 {
     private int _entries;
 
     public int Entries => _entries;
 
+    public int AdmitFirst { get; init; } = int.MaxValue;
+
+    public CallDeferral? Defer { get; init; }
+
     public List<(GraphCallScope Scope, MetaPause Pause)> Pauses { get; } = [];
 
-    public ValueTask<IDisposable> EnterAsync(GraphCallScope scope, CancellationToken cancellationToken)
+    public ValueTask<CallPermit> EnterAsync(GraphCallScope scope, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _entries);
-        return UnlimitedGraphCallGate.Instance.EnterAsync(scope, cancellationToken);
+        return Interlocked.Increment(ref _entries) > AdmitFirst && Defer is { } deferral
+            ? ValueTask.FromResult<CallPermit>(new CallPermit.Later(deferral))
+            : UnlimitedGraphCallGate.Instance.EnterAsync(scope, cancellationToken);
     }
 
     public void Pause(GraphCallScope scope, MetaPause pause)
@@ -86,4 +91,11 @@ public sealed class RecordingGate : IGraphCallGate
             Pauses.Add((scope, pause));
         }
     }
+}
+
+public static class GraphAnswers
+{
+    /// <summary>Meta's answer; a deferral fails the test.</summary>
+    public static T Answer<T>(this GraphAnswer<T> answer) =>
+        answer is GraphAnswer<T>.Answered answered ? answered.Value : throw new Xunit.Sdk.XunitException($"The call was deferred: {answer}.");
 }

@@ -2,6 +2,7 @@ using HealthEvents.Core.Budgets;
 using HealthEvents.Core.Bus;
 using HealthEvents.Domain.Tenants;
 using HealthEvents.Graph;
+using HealthEvents.Graph.Throttling;
 using HealthEvents.UnitTests.Support;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
