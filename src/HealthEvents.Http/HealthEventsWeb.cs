@@ -1,6 +1,7 @@
 using HealthEvents.Contracts;
 using HealthEvents.Core.Budgets;
 using HealthEvents.Core.Hosting;
+using HealthEvents.Core.HealthChecks;
 using HealthEvents.Http.Api;
 using HealthEvents.Http.Dashboard;
 using HealthEvents.Http.Operations;
@@ -112,6 +113,13 @@ public static class HealthEventsWeb
             .Accepts<HealthCheckRequested[]>("application/json")
             .Produces<ApiEnvelope<CheckEndpoints.QueuedChecks>>(StatusCodes.Status202Accepted)
             .Produces<ApiEnvelope<object>>(StatusCodes.Status413PayloadTooLarge);
+        Api(api.MapGet("/checks/{checkId:guid}", CheckStatusEndpoints.GetOne))
+            .WithSummary("Where one check stands: Queued, Waiting (NotBefore, Reason, Detail) or its answer (Completed with CanSendMessage, Version and Campaign; Rejected with Reason and Detail). Checks queued here with POST /v1/checks and checks announced as waiting, kept 1 h.")
+            .Produces<ApiEnvelope<CheckStatus>>()
+            .Produces<ApiEnvelope<object>>(StatusCodes.Status404NotFound);
+        Api(api.MapGet("/checks", CheckStatusEndpoints.GetWaiting))
+            .WithSummary("A customer space's checks waiting now (State=Waiting), soonest to run first, up to 200: when each can run and why it waits.")
+            .Produces<ApiEnvelope<CheckStatusEndpoints.WaitingChecks>>();
         Api(api.MapGet("/events", EventEndpoints.GetAsync)).WithSummary("A customer space's recent HealthStatusChanged events, paged.")
             .Produces<ApiEnvelope<EventEndpoints.EventPage>>();
         Api(api.MapGet("/tenants", TenantEndpoints.GetTenants)).WithSummary("The customer spaces this key reaches, with their budget use.")

@@ -25,6 +25,7 @@ public sealed class HealthCheckRequestedConsumer(
     ICheckParking parking,
     IPublishFlow publishFlow,
     ParkedChecks parkedChecks,
+    CheckStatusBook statuses,
     HealthEventsMetrics metrics,
     IOptions<HealthChecksOptions> options,
     TimeProvider time,
@@ -64,6 +65,7 @@ public sealed class HealthCheckRequestedConsumer(
                     RetryAfter: parked.Until - now)).Event;
                 logger.LogInformation("Check rejected: it could run at {Until} ({Reason}), after its deadline {AnswerBy}", parked.Until, parked.Reason, deadline);
                 await OutcomeAnswer.SendAsync(context, tooLate);
+                statuses.Answered(messageId, tooLate);
                 metrics.CheckAnswered(request.CustSpaceId, "rejected:" + tooLate.Reason);
                 break;
 
@@ -84,12 +86,14 @@ public sealed class HealthCheckRequestedConsumer(
                     parking.ParkAsync(context, new ParkingTicket(parked.Until, parked.Slot, arrival.ParkedSince ?? now, arrival.AskedAt, parked.Reason.ToString(),
                         parked.UpstreamFailingSince, answerBy, arrival.DeferredNoticed || notice)));
                 parkedChecks.Parked(messageId, request.CustSpaceId, parked.Until);
+                statuses.Waiting(messageId, request, parked.Until, parked.Reason.ToString(), parked.Reason.Describe(), announced: arrival.DeferredNoticed || notice);
                 metrics.Parked(request.CustSpaceId, parked.Reason.ToString());
                 break;
 
             case CheckOutcome.Rejected { Event: var rejected }:
                 logger.LogWarning("Check of {WabaId} rejected: {Reason} ({Detail})", request.WabaId, rejected.Reason, rejected.Detail);
                 await OutcomeAnswer.SendAsync(context, rejected);
+                statuses.Answered(messageId, rejected);
                 metrics.CheckAnswered(request.CustSpaceId, "rejected:" + rejected.Reason);
                 break;
 
@@ -106,6 +110,7 @@ public sealed class HealthCheckRequestedConsumer(
                     logger.LogInformation("Check completed: {CanSendMessage}, version {Version}{Cache}",
                         completed.Snapshot.CanSendMessage, completed.Version, completed.FromCache ? " (from store)" : "");
                     await OutcomeAnswer.SendAsync(context, completed);
+                    statuses.Answered(messageId, completed);
                     metrics.CheckAnswered(request.CustSpaceId, completed.FromCache ? "cached" : "completed");
                 }
 

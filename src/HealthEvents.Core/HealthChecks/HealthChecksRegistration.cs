@@ -38,6 +38,7 @@ public static class HealthChecksRegistration
         services.AddMetrics();
         services.TryAddSingleton<Telemetry.HealthEventsMetrics>();
         services.TryAddSingleton<Parking.ParkedChecks>();
+        services.TryAddSingleton<CheckStatusBook>();
         return builder;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using HealthEvents.Contracts;
 using HealthEvents.Core.Bus;
+using HealthEvents.Core.HealthChecks;
 using HealthEvents.Domain.Tenants;
 using MassTransit;
 using Microsoft.AspNetCore.Http;
@@ -12,7 +13,8 @@ namespace HealthEvents.Http.Api;
 /// <c>POST /v1/checks</c>: one check (a JSON object) or many (an array), queued for pipelines that
 /// take the answer from the bus or <c>/v1/events</c>. All or nothing: one bad check refuses the lot
 /// (naming it), so a caller never has to work out which half went. Each gets a <c>CheckId</c>: the
-/// request's MessageId, which its outcome events carry as InitiatorId.
+/// request's MessageId, which its outcome events carry as InitiatorId, and which
+/// <c>GET /v1/checks/{checkId}</c> answers for (<see cref="CheckStatusEndpoints"/>).
 /// </summary>
 public static class CheckEndpoints
 {
@@ -21,7 +23,7 @@ public static class CheckEndpoints
     public sealed record QueuedChecks(IReadOnlyList<QueuedCheck> Checks);
 
     public static async Task<IResult> PostAsync(
-        HttpContext http, IBus bus, ITenantRegistry tenants, IOptions<BusOptions> busOptions, IOptions<HttpApiOptions> options, TimeProvider time)
+        HttpContext http, IBus bus, ITenantRegistry tenants, CheckStatusBook statuses, IOptions<BusOptions> busOptions, IOptions<HttpApiOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(http);
         var max = options.Value.MaxChecksPerPost;
@@ -56,7 +58,18 @@ public static class CheckEndpoints
 
         // A broker that is away must not hold the caller: past AnswerTimeout this is ServiceUnavailable (ApiGate).
         var sent = checks.Select(check => (Check: check, MessageId: NewId.NextGuid())).ToList();
-        await bus.SendChecksAsync(busOptions.Value, sent, options.Value.AnswerTimeout, http.RequestAborted);
+        // In the book before they are sent, so an answer that comes back at once finds them there.
+        sent.ForEach(s => statuses.Queued(s.MessageId, s.Check));
+        try
+        {
+            await bus.SendChecksAsync(busOptions.Value, sent, options.Value.AnswerTimeout, http.RequestAborted);
+        }
+        catch
+        {
+            sent.ForEach(s => statuses.Unqueued(s.MessageId));
+            throw;
+        }
+
         var queued = sent.Select(s => new QueuedCheck(s.MessageId, s.Check.CustSpaceId, s.Check.NodeType, s.Check.WabaId)).ToList();
 
         return ApiAnswers.Accepted(http, new QueuedChecks(queued));

@@ -78,6 +78,13 @@ public class DashboardBrowserTests
         wait.Until(d => Badge(d, TestScenarios.AlphaTemplate).Text == "AVAILABLE");
         // No longer blocked, still waiting for Meta's review.
         Assert.Equal("Hold", Verdict(browser, TestScenarios.AlphaTemplate).Text);
+
+        // Meta throttles the WABA for five minutes: a check queued now shows as waiting, until when and why.
+        h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.Throttle, NodeId = TestScenarios.AlphaWaba, RegainAccessMinutes = 5 });
+        var queued = await api.PostAsync("/v1/checks", $$"""{"CustSpaceId":"alpha","NodeType":"waba","WabaId":"{{TestScenarios.AlphaWaba}}","MaxAge":"00:00:00"}""");
+        var checkId = Assert.Single(queued.Data.GetProperty("Checks").EnumerateArray()).GetProperty("CheckId").GetGuid();
+        var waiting = wait.Until(d => d.FindElements(By.CssSelector($"#waiting tr[data-check='{checkId}'] .reason")).FirstOrDefault(r => r.Text.Contains("MetaPausedWaba", StringComparison.Ordinal)));
+        Assert.Equal("Meta is throttling this WABA (MetaPausedWaba)", waiting.Text);
         Screenshot(browser, "dashboard.png");
     }
 

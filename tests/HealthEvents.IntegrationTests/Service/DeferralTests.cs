@@ -1,3 +1,4 @@
+using System.Net;
 using HealthEvents.Contracts;
 using HealthEvents.GraphSimulator.Scenarios;
 using HealthEvents.IntegrationTests.Support;
@@ -73,10 +74,46 @@ public class DeferralTests
         Assert.True(rejected.RetryAfter > TimeSpan.FromSeconds(5), $"retry after {rejected.RetryAfter}");
     }
 
-    /// <summary>The service on RabbitMQ, with Meta answering 80007 for alpha's WABA and asking for <paramref name="minutes"/> before the next call.</summary>
-    private static async Task<ServiceHarness> ThrottledAsync(double minutes)
+    [Fact]
+    public async Task A_check_posted_over_http_shows_it_is_waiting_and_why_then_its_answer()
     {
-        var h = await ServiceHarness.StartAsync(TwoTenants());
+        await using var h = await ThrottledAsync(minutes: 5, ApiClient.Settings());
+        using var api = new ApiClient(h.HttpAddress);
+
+        var queued = await api.PostAsync("/v1/checks", $$"""{"CustSpaceId":"alpha","NodeType":"waba","WabaId":"{{AlphaWaba}}","MaxAge":"00:00:00"}""");
+        var id = Assert.Single(queued.Data.GetProperty("Checks").EnumerateArray()).GetProperty("CheckId").GetGuid();
+
+        var waiting = await Eventually.ReturnsAsync(async () => (await api.GetAsync($"/v1/checks/{id}")).Json,
+            // It may first wait out the new instance's takeover hold, then waits for Meta.
+            reply => reply.GetProperty("Code").GetString() == "OK" && reply.GetProperty("Data").GetProperty("Reason").GetString() == "MetaPausedWaba",
+            TimeSpan.FromSeconds(30), "the check to show as waiting for Meta");
+        waiting = waiting.GetProperty("Data");
+        Assert.Equal("Waiting", waiting.GetProperty("State").GetString());
+        Assert.Equal("Meta is throttling this WABA", waiting.GetProperty("Detail").GetString());
+        Assert.True(waiting.GetProperty("NotBefore").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(4), waiting.ToString());
+
+        // The space's waiting list (the dashboard's) names it; another space's key cannot see it.
+        var list = (await api.GetAsync("/v1/checks?State=Waiting")).Data.GetProperty("Checks").EnumerateArray().ToList();
+        Assert.Contains(list, c => c.GetProperty("CheckId").GetGuid() == id);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/v1/checks/{id}", ApiClient.BetaKey)).Status);
+        Assert.Empty((await api.GetAsync("/v1/checks?State=Waiting", ApiClient.BetaKey)).Data.GetProperty("Checks").EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/v1/checks/{Guid.NewGuid()}")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.GetAsync("/v1/checks?State=Completed")).Status);
+
+        // A check that is answered at once shows its answer.
+        var beta = await api.PostAsync("/v1/checks", $$"""{"CustSpaceId":"beta","NodeType":"waba","WabaId":"{{BetaWaba}}"}""", ApiClient.BetaKey);
+        var betaId = Assert.Single(beta.Data.GetProperty("Checks").EnumerateArray()).GetProperty("CheckId").GetGuid();
+        var completed = (await Eventually.ReturnsAsync(async () => (await api.GetAsync($"/v1/checks/{betaId}", ApiClient.BetaKey)).Json,
+            reply => reply.GetProperty("Code").GetString() == "OK" && reply.GetProperty("Data").GetProperty("State").GetString() == "Completed",
+            TimeSpan.FromSeconds(30), "beta's check to show its answer")).GetProperty("Data");
+        Assert.Equal(MessagingStatus.Available, completed.GetProperty("CanSendMessage").GetString());
+        Assert.Equal("Go", completed.GetProperty("Campaign").GetString());
+    }
+
+    /// <summary>The service on RabbitMQ, with Meta answering 80007 for alpha's WABA and asking for <paramref name="minutes"/> before the next call.</summary>
+    private static async Task<ServiceHarness> ThrottledAsync(double minutes, IDictionary<string, string?>? settings = null)
+    {
+        var h = await ServiceHarness.StartAsync(TwoTenants(), settings);
         h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.Throttle, NodeId = AlphaWaba, RegainAccessMinutes = minutes });
         return h;
     }

@@ -1,5 +1,5 @@
 // The HealthEvents dashboard: summary first (/v1/summary), then one space at a time — its charts
-// (/v1/tenants/usage), a filtered, paged node list (/v1/nodes), a node's timeline (/v1/nodes/history)
+// (/v1/tenants/usage), the checks waiting and why (/v1/checks), a filtered, paged node list (/v1/nodes), a node's timeline (/v1/nodes/history)
 // and the feed of changes (/v1/events), every few seconds with the key typed in. The API pages and
 // filters; the page never holds a whole space. Every value from the API is put on the page as text.
 "use strict";
@@ -175,6 +175,16 @@ function renderNodes(list) {
   document.getElementById("page-info").textContent = `${list.Nodes.length} shown${list.NextPageToken ? ", more on the next page" : ""}`;
 }
 
+// Checks of the space that wait (announced, or queued here with POST /v1/checks): when and why.
+function renderWaiting(list) {
+  if (unchanged("waiting", list)) return;
+  document.getElementById("waiting-section").hidden = list.Checks.length === 0;
+  document.querySelector("#waiting tbody").replaceChildren(...list.Checks.map(check => element("tr", { "data-check": check.CheckId },
+    element("td", { class: "muted" }, check.CheckId), element("td", {}, `${check.NodeType} of WABA ${check.WabaId ?? ""}`),
+    element("td", {}, new Date(check.NotBefore).toLocaleString()),
+    element("td", { class: "reason" }, `${check.Detail} (${check.Reason})`))));
+}
+
 // ---- timeline ----
 
 function changeDetail(change) {
@@ -274,11 +284,13 @@ async function refresh() {
       document.getElementById("space").hidden = false;
       document.getElementById("space-name").textContent = state.space;
       const f = state.filters;
-      const [usage, nodes] = await Promise.all([
+      const [usage, waiting, nodes] = await Promise.all([
         api("/v1/tenants/usage", { CustSpaceId: state.space }),
+        api("/v1/checks", { CustSpaceId: state.space, State: "Waiting" }),
         api("/v1/nodes", { CustSpaceId: state.space, CanSendMessage: f.status, NodeType: f.type, Search: f.search.trim(), PageSize: pageSize, PageToken: state.pageToken }),
       ]);
       renderCharts(usage);
+      renderWaiting(waiting);
       renderNodes(nodes);
       await refreshTimeline();
       await refreshFeed();

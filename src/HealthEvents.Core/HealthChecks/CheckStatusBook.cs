@@ -1,0 +1,174 @@
+using HealthEvents.Contracts;
+
+namespace HealthEvents.Core.HealthChecks;
+
+/// <summary>Where one check stands, as this process last heard: queued, waiting (and why, until when), or answered.</summary>
+public sealed record CheckStatus
+{
+    public const string Queued = "Queued";
+    public const string Waiting = "Waiting";
+    public const string Completed = "Completed";
+    public const string Rejected = "Rejected";
+
+    /// <summary>The request's MessageId: <c>POST /v1/checks</c>'s <c>CheckId</c>, the outcome's <c>InitiatorId</c>.</summary>
+    public required Guid CheckId { get; init; }
+
+    public required string CustSpaceId { get; init; }
+
+    public required string NodeType { get; init; }
+
+    public string? WabaId { get; init; }
+
+    /// <summary><see cref="Queued"/>, <see cref="Waiting"/>, <see cref="Completed"/> or <see cref="Rejected"/>.</summary>
+    public required string State { get; init; }
+
+    /// <summary>When it entered this state.</summary>
+    public required DateTimeOffset Since { get; init; }
+
+    /// <summary>Waiting: the earliest it can run.</summary>
+    public DateTimeOffset? NotBefore { get; init; }
+
+    /// <summary>Waiting: what it waits for (<see cref="HealthCheckDeferred.Reason"/>'s values); Rejected: the rejection's reason.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>Waiting or Rejected: the sentence for a person.</summary>
+    public string? Detail { get; init; }
+
+    /// <summary>Completed: the node's status, its version and the campaign verdict for the request's size.</summary>
+    public string? CanSendMessage { get; init; }
+
+    public long? Version { get; init; }
+
+    public string? Campaign { get; init; }
+}
+
+/// <summary>
+/// What this process heard about the checks a caller can ask after: those queued through
+/// <c>POST /v1/checks</c> here, and every check that waited long enough to be announced
+/// (<see cref="HealthCheckDeferred"/>), until their answer. Answers of checks it never heard of are
+/// not kept (the bus and <c>/v1/events</c> carry those), so the book costs nothing for checks
+/// nobody asks after. Kept in memory for <see cref="Kept"/>, at most <see cref="Capacity"/> checks
+/// (the oldest go first): this process's view, like the dashboard's charts.
+/// </summary>
+public sealed class CheckStatusBook(TimeProvider time)
+{
+    public const int Capacity = 100_000;
+    public static readonly TimeSpan Kept = TimeSpan.FromHours(1);
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<Guid, CheckStatus> _checks = [];
+
+    // First-heard order, for forgetting; an id is queued once, when first heard.
+    private readonly Queue<(Guid Id, DateTimeOffset At)> _heard = new();
+
+    public void Queued(Guid checkId, HealthCheckRequested request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Write(checkId, request, onlyIfKnown: false, s => s with { State = CheckStatus.Queued });
+    }
+
+    /// <summary>The check was parked: kept when a caller can ask after it (queued here) or when it was announced.</summary>
+    public void Waiting(Guid checkId, HealthCheckRequested request, DateTimeOffset notBefore, string reason, string detail, bool announced)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Write(checkId, request, onlyIfKnown: !announced, s => s with { State = CheckStatus.Waiting, NotBefore = notBefore, Reason = reason, Detail = detail });
+    }
+
+    /// <summary>The check was answered: kept only for a check already in the book.</summary>
+    public void Answered(Guid checkId, HealthCheckCompleted completed)
+    {
+        ArgumentNullException.ThrowIfNull(completed);
+        Write(checkId, null, onlyIfKnown: true, s => s with
+        {
+            State = CheckStatus.Completed,
+            NotBefore = null,
+            Reason = null,
+            Detail = null,
+            CanSendMessage = completed.Snapshot.CanSendMessage,
+            Version = completed.Version,
+            Campaign = completed.Campaign?.Verdict,
+        });
+    }
+
+    /// <inheritdoc cref="Answered(Guid, HealthCheckCompleted)"/>
+    public void Answered(Guid checkId, HealthCheckRejected rejected)
+    {
+        ArgumentNullException.ThrowIfNull(rejected);
+        Write(checkId, null, onlyIfKnown: true, s => s with { State = CheckStatus.Rejected, NotBefore = null, Reason = rejected.Reason, Detail = rejected.Detail });
+    }
+
+    /// <summary>A queued check that never reached the broker: nothing to ask after.</summary>
+    public void Unqueued(Guid checkId)
+    {
+        lock (_gate)
+        {
+            _checks.Remove(checkId);
+        }
+    }
+
+    public CheckStatus? Find(Guid checkId)
+    {
+        lock (_gate)
+        {
+            Forget(time.GetUtcNow());
+            return _checks.GetValueOrDefault(checkId);
+        }
+    }
+
+    /// <summary>A space's checks waiting now, soonest to run first.</summary>
+    public IReadOnlyList<CheckStatus> WaitingIn(string custSpaceId, int max)
+    {
+        lock (_gate)
+        {
+            Forget(time.GetUtcNow());
+            return [.. _checks.Values
+                .Where(s => s.State == CheckStatus.Waiting && string.Equals(s.CustSpaceId, custSpaceId, StringComparison.Ordinal))
+                .OrderBy(s => s.NotBefore).ThenBy(s => s.CheckId)
+                .Take(max)];
+        }
+    }
+
+    /// <summary>Changes a check's status; one not in the book is added from its request unless <paramref name="onlyIfKnown"/>.</summary>
+    private void Write(Guid checkId, HealthCheckRequested? request, bool onlyIfKnown, Func<CheckStatus, CheckStatus> change)
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            Forget(now);
+            if (!_checks.TryGetValue(checkId, out var current))
+            {
+                if (onlyIfKnown || request is null)
+                {
+                    return;
+                }
+
+                current = new CheckStatus
+                {
+                    CheckId = checkId,
+                    CustSpaceId = request.CustSpaceId,
+                    NodeType = request.NodeType,
+                    WabaId = request.WabaId,
+                    State = CheckStatus.Queued,
+                    Since = now,
+                };
+                _heard.Enqueue((checkId, now));
+            }
+            else if (current.State is CheckStatus.Completed or CheckStatus.Rejected)
+            {
+                // An answer is final: a redelivered copy parked again does not undo it.
+                return;
+            }
+
+            _checks[checkId] = change(current) with { Since = now };
+        }
+    }
+
+    private void Forget(DateTimeOffset now)
+    {
+        while (_heard.TryPeek(out var oldest) && (oldest.At < now - Kept || _heard.Count > Capacity))
+        {
+            _heard.Dequeue();
+            _checks.Remove(oldest.Id);
+        }
+    }
+}
