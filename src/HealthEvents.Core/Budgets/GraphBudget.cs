@@ -9,9 +9,9 @@ namespace HealthEvents.Core.Budgets;
 /// <summary>
 /// The one owner of every limit a Graph call is subject to, each keyed by the scope Meta uses:
 /// <list type="bullet">
-/// <item>per tenant: calls in any window (<c>RequestsPerSecond</c>, exact, <see cref="SlidingLogRateLimiter"/>)
-/// and checks at once (<c>MaxConcurrency</c>, a <see cref="ConcurrencyLimiter"/>), with checks paced
-/// one per window ÷ rate (<see cref="CheckPacer"/>);</item>
+/// <item>per tenant: calls in any window (<c>RequestsPerSecond</c>, exact, <see cref="SlidingLogRateLimiter"/>:
+/// the one rule, which also schedules the checks that make them) and checks at once
+/// (<c>MaxConcurrency</c>, a <see cref="ConcurrencyLimiter"/>);</item>
 /// <item>per WABA: calls in any hour (<see cref="BudgetOptions.WabaCallsPerHour"/>);</item>
 /// <item>per app, WABA or tenant: Meta's own pauses, and the hold after a takeover (<see cref="TakingOver"/>, <see cref="PauseBook"/>).</item>
 /// </list>
@@ -27,11 +27,10 @@ public sealed class GraphBudget : IDisposable
     private readonly KeyedSlidingLogs _tenantCalls;
     private readonly KeyedSlidingLogs _wabaCalls;
     private readonly PartitionedRateLimiter<string> _tenantChecks;
-    private readonly CheckPacer _pacer = new();
     private readonly PauseBook _pauses;
 
-    /// <summary>The most a check parked for its pace slot comes back before it (<see cref="ReleaseAt"/>).</summary>
-    private static readonly TimeSpan MaxLead = TimeSpan.FromMilliseconds(50);
+    /// <summary>How much before its promised start a parked check that is back counts as on time.</summary>
+    private static readonly TimeSpan EarlyWake = TimeSpan.FromMilliseconds(20);
 
     /// <summary>How often limiters with nothing left in their window are forgotten.</summary>
     private static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(1);
@@ -50,47 +49,52 @@ public sealed class GraphBudget : IDisposable
     }
 
     /// <summary>
-    /// May this check start now? Granted holds one of the tenant's <c>MaxConcurrency</c> places
-    /// until disposed. Deferred names the tenant's next free pace slot (reserved for this check), or
-    /// the end of a pause or of a full hour, whichever is later.
+    /// May this check start now? Granted holds one of the tenant's <c>MaxConcurrency</c> places and
+    /// its start in the tenant's log until disposed. Deferred names the start the tenant's log
+    /// promised it (<see cref="SlidingLogRateLimiter.Promise"/>), no sooner than the end of a pause or
+    /// of a full hour.
     /// </summary>
     public Admission AdmitCheck(CheckTicket ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         var now = _time.GetUtcNow();
+        var tenant = ticket.Scope.CustSpaceId;
         var (earliest, limit) = Earliest(ticket.Scope, now);
 
-        if (ticket.Slot is { } reserved)
+        if (ticket.Slot is { } promised)
         {
-            // Parked with a slot: its place in the pace is already paid for.
-            if (reserved > now + Interval(ticket.Scope))
+            // Parked with its start: its place in the schedule is already paid for. A timer may wake a
+            // hair early; such a check is admitted and its call waits at the gate if it must.
+            if (promised > now + EarlyWake)
             {
-                return Bound(ticket, new Admission.Deferred(reserved, WaitReason.TenantRate, reserved), now);
+                return Bound(ticket, new Admission.Deferred(promised, WaitReason.TenantRate, promised), now);
             }
 
             if (earliest > now)
             {
-                return Bound(ticket, new Admission.Deferred(earliest, limit, reserved), now);
+                _tenantCalls.Unpromise(tenant, promised);
+                return Defer(ticket, earliest, limit, now);
             }
 
-            return TakeCheckPlace(ticket, now);
+            return TakeCheckPlace(ticket, promised, now);
         }
 
-        var slot = _pacer.Peek(ticket.Scope.CustSpaceId, earliest);
-        if (slot > now)
+        var next = _tenantCalls.NextStart(tenant, earliest, now);
+        if (next > now)
         {
-            return Defer(ticket, earliest, slot > earliest ? WaitReason.TenantRate : limit, now);
+            return Defer(ticket, earliest, next > earliest ? WaitReason.TenantRate : limit, now);
         }
 
-        _pacer.Reserve(ticket.Scope.CustSpaceId, now, Interval(ticket.Scope), now);
-        return TakeCheckPlace(ticket, now);
+        // Another check may have taken this start since the look: then the promise is a moment later.
+        var start = _tenantCalls.Promise(tenant, now, now);
+        return start > now ? new Admission.Deferred(start, WaitReason.TenantRate, start) : TakeCheckPlace(ticket, start, now);
     }
 
     /// <summary>
     /// The one way a check that may not go on is parked: not before <paramref name="notBefore"/>,
     /// for <paramref name="reason"/>, as whoever stopped it said (the call gate, Meta's pause, the
-    /// check it joined) — never recomputed. A check that was admitted and stopped takes the
-    /// tenant's next pace slot at or after that time; one that joined another's check
+    /// check it joined) — never recomputed. A check that was admitted and stopped is promised the
+    /// tenant's next start at or after that time; one that joined another's check
     /// (<see cref="WaitReason.JoinedCheck"/>) is charged nothing. Bounded by <c>Budget:MaxParkTime</c>.
     /// </summary>
     public Admission Later(CheckTicket ticket, DateTimeOffset notBefore, WaitReason reason)
@@ -176,8 +180,6 @@ public sealed class GraphBudget : IDisposable
         _tenantChecks.Dispose();
     }
 
-    private TimeSpan Interval(GraphCallScope scope) => _options.Window / _tenants.LimitsFor(scope.CustSpaceId).RequestsPerSecond;
-
     /// <summary>The earliest a check could start for its pauses and its WABA's hour, and the limit that says so.</summary>
     private (DateTimeOffset Earliest, WaitReason Limit) Earliest(GraphCallScope scope, DateTimeOffset now)
     {
@@ -197,32 +199,18 @@ public sealed class GraphBudget : IDisposable
         return (earliest, limit);
     }
 
-    /// <summary>Reserves the tenant's next pace slot at or after <paramref name="earliest"/>, unless that is beyond the park bound.</summary>
+    /// <summary>Promises the tenant's next start at or after <paramref name="earliest"/>, unless that is beyond the park bound.</summary>
     private Admission Defer(CheckTicket ticket, DateTimeOffset earliest, WaitReason limit, DateTimeOffset now)
     {
-        var slot = _pacer.Peek(ticket.Scope.CustSpaceId, earliest);
-        if (Bound(ticket, new Admission.Deferred(slot, limit, slot), now) is Admission.Exhausted exhausted)
+        var tenant = ticket.Scope.CustSpaceId;
+        var next = _tenantCalls.NextStart(tenant, earliest, now);
+        if (Bound(ticket, new Admission.Deferred(next, limit, next), now) is Admission.Exhausted exhausted)
         {
             return exhausted;
         }
 
-        slot = _pacer.Reserve(ticket.Scope.CustSpaceId, earliest, Interval(ticket.Scope), now);
-        return new Admission.Deferred(ReleaseAt(slot, earliest, ticket.Scope), limit, slot);
-    }
-
-    /// <summary>
-    /// When a check parked for <paramref name="slot"/> comes back: a little before it (a quarter of
-    /// the tenant's interval, at most <see cref="MaxLead"/>), never before <paramref name="earliest"/>.
-    /// A check that is back early is admitted (its slot is less than an interval away) and its call
-    /// waits at the call gate for the tenant's window, so the call goes out the moment the window
-    /// allows. Back exactly on time, the time it takes to run would make every call a little late,
-    /// and each late call pushes the one a window later back too.
-    /// </summary>
-    private DateTimeOffset ReleaseAt(DateTimeOffset slot, DateTimeOffset earliest, GraphCallScope scope)
-    {
-        var lead = Interval(scope) / 4;
-        var release = slot - (lead < MaxLead ? lead : MaxLead);
-        return release > earliest ? release : earliest;
+        var start = _tenantCalls.Promise(tenant, earliest, now);
+        return new Admission.Deferred(start, limit, start);
     }
 
     private Admission Bound(CheckTicket ticket, Admission.Deferred deferred, DateTimeOffset now) =>
@@ -230,17 +218,21 @@ public sealed class GraphBudget : IDisposable
             ? new Admission.Exhausted(deferred.NotBefore, deferred.Reason)
             : deferred;
 
-    private Admission TakeCheckPlace(CheckTicket ticket, DateTimeOffset now)
+    private Admission TakeCheckPlace(CheckTicket ticket, DateTimeOffset start, DateTimeOffset now)
     {
-        var place = _tenantChecks.AttemptAcquire(ticket.Scope.CustSpaceId);
+        var tenant = ticket.Scope.CustSpaceId;
+        var place = _tenantChecks.AttemptAcquire(tenant);
         if (place.IsAcquired)
         {
-            return new Admission.Granted(place);
+            return new Admission.Granted(new CheckLease(place, () => _tenantCalls.Unpromise(tenant, start)));
         }
 
-        // All of the tenant's places are taken by checks still running: come back a pace slot later.
+        // All of the tenant's places are taken by checks still running: come back at its next start
+        // (window ÷ rate after this one at the soonest).
         place.Dispose();
-        return Defer(ticket, now + Interval(ticket.Scope), WaitReason.TenantConcurrency, now);
+        var deferred = Defer(ticket, now, WaitReason.TenantConcurrency, now);
+        _tenantCalls.Unpromise(tenant, start);
+        return deferred;
     }
 
     private static Admission.Deferred Refused(RateLimitLease lease, WaitReason limit, DateTimeOffset now)
@@ -248,6 +240,21 @@ public sealed class GraphBudget : IDisposable
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.Zero;
         lease.Dispose();
         return new Admission.Deferred(now + retryAfter, limit, null);
+    }
+
+    /// <summary>A running check's place among the tenant's <c>MaxConcurrency</c>, and its start in the tenant's schedule: both given back when it is done.</summary>
+    private sealed class CheckLease(RateLimitLease place, Action unpromise) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                place.Dispose();
+                unpromise();
+            }
+        }
     }
 
     private sealed class CallLease(RateLimitLease tenant, RateLimitLease waba) : IDisposable

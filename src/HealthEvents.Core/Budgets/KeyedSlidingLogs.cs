@@ -48,8 +48,39 @@ public sealed class KeyedSlidingLogs : IDisposable
         }
     }
 
+    /// <summary>When a check for <paramref name="key"/> may start, at or after <paramref name="earliest"/> (<see cref="SlidingLogRateLimiter.NextStart"/>).</summary>
+    public DateTimeOffset NextStart(string key, DateTimeOffset earliest, DateTimeOffset now) => WithLog(key, log => log.NextStart(earliest, now));
+
+    /// <summary>Promises a check for <paramref name="key"/> that start and returns it (<see cref="SlidingLogRateLimiter.Promise"/>).</summary>
+    public DateTimeOffset Promise(string key, DateTimeOffset earliest, DateTimeOffset now) => WithLog(key, log => log.Promise(earliest, now));
+
+    /// <summary>The check promised <paramref name="start"/> no longer holds it. A log with a promise is never retired, so this finds the one it was made in.</summary>
+    public void Unpromise(string key, DateTimeOffset start)
+    {
+        if (_logs.TryGetValue(key, out var log))
+        {
+            log.Unpromise(start);
+        }
+    }
+
     /// <summary>The key's counts; null when nothing for it is remembered (nothing counted).</summary>
     public RateLimiterStatistics? GetStatistics(string key) => _logs.TryGetValue(key, out var log) ? log.GetStatistics() : null;
+
+    private T WithLog<T>(string key, Func<SlidingLogRateLimiter, T?> use)
+        where T : struct
+    {
+        SweepIfDue();
+        while (true)
+        {
+            var log = _logs.GetOrAdd(key, _create);
+            if (use(log) is { } answer)
+            {
+                return answer;
+            }
+
+            _logs.TryRemove(new KeyValuePair<string, SlidingLogRateLimiter>(key, log));
+        }
+    }
 
     public void Dispose()
     {

@@ -14,6 +14,13 @@ namespace HealthEvents.Core.Budgets;
 /// Never queues: a refused lease carries <see cref="MetadataName.RetryAfter"/>, the time until a
 /// permit is free (one window when every permit is held by a call still running). A request for
 /// zero permits asks whether one is free without taking it.
+/// <para>
+/// The same log schedules the checks that will make those calls (<see cref="NextStart"/>,
+/// <see cref="Promise"/>): a check starts no sooner than a window after the N-th most recent of
+/// the calls over and the starts promised to other checks, and its starts are spread evenly over
+/// the window (window ÷ N apart), so a backlog comes back one check at a time, at the pace the
+/// log will admit. The schedule refuses nothing: the calls' own permits still decide.
+/// </para>
 /// </summary>
 public sealed class SlidingLogRateLimiter : RateLimiter
 {
@@ -27,6 +34,13 @@ public sealed class SlidingLogRateLimiter : RateLimiter
     private long _granted;
     private long _refused;
     private bool _retired;
+
+    // Starts promised to checks (admitted and running, or parked until then), by time then a
+    // sequence number; created on first use (a WABA's log never schedules). A start leaves when its
+    // check is done (Unpromise), or a window after it (the check never came back here).
+    private SortedSet<(long Ticks, long Seq)>? _promised;
+    private long _promiseSeq;
+    private long _lastStartTicks = long.MinValue;
 
     public SlidingLogRateLimiter(int permitLimit, TimeSpan window, TimeProvider time)
     {
@@ -46,7 +60,7 @@ public sealed class SlidingLogRateLimiter : RateLimiter
             {
                 var now = _time.GetUtcNow();
                 Expire(now);
-                return _held == 0 && _releasedAt.Count == 0 ? now - _lastActivity : null;
+                return _held == 0 && _releasedAt.Count == 0 && _promised is not { Count: > 0 } ? now - _lastActivity : null;
             }
         }
     }
@@ -91,7 +105,7 @@ public sealed class SlidingLogRateLimiter : RateLimiter
         lock (_lock)
         {
             Expire(_time.GetUtcNow());
-            _retired = _held == 0 && _releasedAt.Count == 0;
+            _retired = _held == 0 && _releasedAt.Count == 0 && _promised is not { Count: > 0 };
             return _retired;
         }
     }
@@ -128,6 +142,80 @@ public sealed class SlidingLogRateLimiter : RateLimiter
             _granted++;
             return new WindowLease(this);
         }
+    }
+
+    /// <summary>
+    /// The earliest a check may start at or after <paramref name="earliest"/> (and now): a window
+    /// after the N-th most recent of the calls over and the starts promised, and window ÷ N after the
+    /// last start promised. Null once retired. <paramref name="now"/> is the caller's, so a start
+    /// of "now" compares equal to it.
+    /// </summary>
+    internal DateTimeOffset? NextStart(DateTimeOffset earliest, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            return _retired ? null : Schedule(earliest, now);
+        }
+    }
+
+    /// <summary>Promises the check the start <see cref="NextStart"/> names and returns it; null once retired.</summary>
+    internal DateTimeOffset? Promise(DateTimeOffset earliest, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            if (_retired)
+            {
+                return null;
+            }
+
+            var start = Schedule(earliest, now);
+            (_promised ??= []).Add((start.UtcTicks, _promiseSeq++));
+            _lastStartTicks = Math.Max(_lastStartTicks, start.UtcTicks);
+            _lastActivity = now;
+            return start;
+        }
+    }
+
+    /// <summary>The check promised <paramref name="start"/> is done (its calls are in the log now) or no longer needs it.</summary>
+    internal void Unpromise(DateTimeOffset start)
+    {
+        lock (_lock)
+        {
+            if (_promised?.GetViewBetween((start.UtcTicks, long.MinValue), (start.UtcTicks, long.MaxValue)) is { Count: > 0 } atThatTime)
+            {
+                _promised.Remove(atThatTime.Min);
+            }
+        }
+    }
+
+    private DateTimeOffset Schedule(DateTimeOffset earliest, DateTimeOffset now)
+    {
+        Expire(now);
+        var windowTicks = _window.Ticks;
+        while (_promised is { Count: > 0 } && _promised.Min.Ticks + windowTicks <= now.UtcTicks)
+        {
+            _promised.Remove(_promised.Min);
+        }
+
+        var start = Math.Max(earliest.UtcTicks, now.UtcTicks);
+        if (_lastStartTicks != long.MinValue)
+        {
+            start = Math.Max(start, _lastStartTicks + (windowTicks / _permitLimit));
+        }
+
+        // The N most recent of the calls over and the starts promised: the oldest of them must
+        // leave the window before another may start.
+        var recent = _releasedAt.Select(r => r.UtcTicks)
+            .Concat(_promised?.Reverse().Take(_permitLimit).Select(p => p.Ticks) ?? [])
+            .OrderDescending()
+            .Take(_permitLimit)
+            .ToList();
+        if (recent.Count == _permitLimit)
+        {
+            start = Math.Max(start, recent[^1] + windowTicks);
+        }
+
+        return new DateTimeOffset(start, TimeSpan.Zero);
     }
 
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>

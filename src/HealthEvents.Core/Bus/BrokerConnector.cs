@@ -47,7 +47,7 @@ public sealed class BrokerConnector(IOptions<BusOptions> bus, ILogger<BrokerConn
     // Everything the client throws while the broker is away, refusing or slow; not a bug of ours.
     private static bool IsConnectFailure(Exception ex) =>
         ex is BrokerUnreachableException or OperationInterruptedException or OperationCanceledException or TimeoutException
-            or IOException or SocketException;
+            or IOException or SocketException or System.Threading.Channels.ChannelClosedException;
 
     /// <summary>A connection proven usable: the broker can refuse the virtual host only once a channel is asked for.</summary>
     private async Task<IConnection> OpenAsync(string clientName, CancellationToken cancellationToken)
@@ -57,6 +57,13 @@ public sealed class BrokerConnector(IOptions<BusOptions> bus, ILogger<BrokerConn
         {
             await using var probe = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
             return connection;
+        }
+        catch (Exception ex) when (ex is not OperationInterruptedException && connection.CloseReason is { } closed)
+        {
+            // The broker closed the connection (a refused virtual host, 530) while the channel opened;
+            // the client then reports only a closed channel (ChannelClosedException). Say why.
+            await connection.DisposeAsync();
+            throw new OperationInterruptedException(closed);
         }
         catch
         {

@@ -130,21 +130,39 @@ public class GraphBudgetSpecs
     }
 
     [Fact]
-    public void A_check_parked_for_its_slot_comes_back_a_quarter_interval_early_and_its_call_still_waits_for_the_window()
+    public void A_check_scheduled_while_the_window_is_full_comes_back_when_the_oldest_call_leaves_it_and_its_call_goes()
     {
         using var budget = NewBudget();
-        Assert.IsType<Admission.Granted>(budget.AdmitCheck(new CheckTicket(A))).Lease.Dispose();
-        var calls = Enumerable.Range(0, 5).Select(_ => Assert.IsType<Admission.Granted>(budget.AdmitCall(A)).Lease).ToList();
+        // Five calls done at Now: the tenant's window is full until Now + 1 s.
+        Enumerable.Range(0, 5).Select(_ => Assert.IsType<Admission.Granted>(budget.AdmitCall(A)).Lease).ToList().ForEach(c => c.Dispose());
+        _time.Advance(TimeSpan.FromMilliseconds(300));
 
+        // The same log that counts the calls schedules the check: no second rule, no lead to reconcile them.
         var parked = Assert.IsType<Admission.Deferred>(budget.AdmitCheck(new CheckTicket(A)));
-        Assert.Equal(parked.Slot!.Value - TimeSpan.FromMilliseconds(50), parked.NotBefore);
+        Assert.Equal((Now + TimeSpan.FromMilliseconds(700), WaitReason.TenantRate), (parked.NotBefore, parked.Reason));
+        Assert.Equal(parked.NotBefore, parked.Slot);
         _time.Advance(parked.NotBefore - Now);
 
-        // Admitted before its slot (it is less than an interval away), but the window decides when its call goes.
-        Assert.IsType<Admission.Granted>(budget.AdmitCheck(new CheckTicket(A, parked.Slot, Now)));
-        var call = Assert.IsType<Admission.Deferred>(budget.AdmitCall(A));
-        Assert.Equal(WaitReason.TenantRate, call.Reason);
-        calls.ForEach(c => c.Dispose());
+        using var admitted = Assert.IsType<Admission.Granted>(budget.AdmitCheck(new CheckTicket(A, parked.Slot, Now))).Lease;
+        Assert.IsType<Admission.Granted>(budget.AdmitCall(A)).Lease.Dispose();
+    }
+
+    [Fact]
+    public void A_finished_check_gives_its_start_back_so_only_its_calls_count()
+    {
+        using var budget = NewBudget();
+        for (var i = 0; i < 4; i++)
+        {
+            using (Assert.IsType<Admission.Granted>(budget.AdmitCheck(new CheckTicket(A))).Lease)
+            {
+                Assert.IsType<Admission.Granted>(budget.AdmitCall(A)).Lease.Dispose();
+            }
+
+            _time.Advance(TimeSpan.FromMilliseconds(200));
+        }
+
+        // Four calls in the window and no start held: the fifth check starts on the tenant's pace, not a window later.
+        Assert.IsType<Admission.Granted>(budget.AdmitCheck(new CheckTicket(A))).Lease.Dispose();
     }
 
     [Fact]
