@@ -32,6 +32,12 @@ public class RequestValidatorTests
         { Waba with { NodeType = NodeTypes.Template, TemplateId = "9x" }, "TemplateId" },
     };
 
+    [Fact]
+    public void Every_node_type_of_the_contracts_has_its_target_and_no_other()
+    {
+        Assert.Equal(NodeTypes.All.Order(StringComparer.Ordinal), CheckTarget.KnownNodeTypes.Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [MemberData(nameof(Invalid))]
     public void Invalid_requests_are_rejected_naming_the_field(HealthCheckRequested request, string mentions)

@@ -24,7 +24,7 @@ public abstract record Admission
 }
 
 /// <summary>
-/// A check asking for admission: its scopes, the pace slot it was given when parked (if any) and
+/// A check asking for admission: its scopes, the start it was promised when parked (if any) and
 /// when it was first parked (the park-time bound counts from there).
 /// </summary>
 public sealed record CheckTicket(Graph.GraphCallScope Scope, DateTimeOffset? Slot = null, DateTimeOffset? ParkedSince = null);

@@ -29,8 +29,19 @@ public sealed class GraphBudget : IDisposable
     private readonly PartitionedRateLimiter<string> _tenantChecks;
     private readonly PauseBook _pauses;
 
-    /// <summary>How much before its promised start a parked check that is back counts as on time.</summary>
-    private static readonly TimeSpan EarlyWake = TimeSpan.FromMilliseconds(20);
+    /// <summary>How much before its promised start a parked check that is back counts as on time: more than it is woken ahead.</summary>
+    private static readonly TimeSpan EarlyWake = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How long before its promised start a parked check is woken: three quarters of the tenant's
+    /// spacing (window ÷ rate), at most 150 ms (within <see cref="EarlyWake"/>). Measured on the
+    /// rate-bound benchmark: 0 ms cost 5 % of the throughput, 50 ms 3 %, 150 ms nothing
+    /// (docs/benchmarks.md); at a higher rate a shorter lead keeps the tenant's places free.
+    /// </summary>
+    internal static TimeSpan WakeAhead(TimeSpan spacing) =>
+        spacing * 3 / 4 < MaxWakeAhead ? spacing * 3 / 4 : MaxWakeAhead;
+
+    private static readonly TimeSpan MaxWakeAhead = TimeSpan.FromMilliseconds(150);
 
     /// <summary>How often limiters with nothing left in their window are forgotten.</summary>
     private static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(1);
@@ -63,8 +74,9 @@ public sealed class GraphBudget : IDisposable
 
         if (ticket.Slot is { } promised)
         {
-            // Parked with its start: its place in the schedule is already paid for. A timer may wake a
-            // hair early; such a check is admitted and its call waits at the gate if it must.
+            // Parked with its start: its place in the schedule is already paid for. A check back a
+            // little before it is admitted all the same, and its call waits at the gate if it must:
+            // parking it again costs a broker trip, waiting costs nothing but the wait.
             if (promised > now + EarlyWake)
             {
                 return Bound(ticket, new Admission.Deferred(promised, WaitReason.TenantRate, promised), now);
@@ -209,8 +221,11 @@ public sealed class GraphBudget : IDisposable
             return exhausted;
         }
 
+        // Woken a moment before its start, so its call is at the gate when the log frees rather than
+        // that moment plus the time a parked check takes to come back and run; never before `earliest`.
         var start = _tenantCalls.Promise(tenant, earliest, now);
-        return new Admission.Deferred(start, limit, start);
+        var wake = start - WakeAhead(_options.Window / _tenants.LimitsFor(tenant).RequestsPerSecond);
+        return new Admission.Deferred(wake > earliest ? wake : earliest, limit, start);
     }
 
     private Admission Bound(CheckTicket ticket, Admission.Deferred deferred, DateTimeOffset now) =>

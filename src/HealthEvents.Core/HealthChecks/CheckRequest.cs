@@ -5,7 +5,7 @@ namespace HealthEvents.Core.HealthChecks;
 /// <summary>
 /// A request as it reaches the processor: the message, its size on the wire, its MessageId, when
 /// it was asked (any Graph answer received after that is as good as its own), and what it carries
-/// back from being parked: its reserved pace slot, when it was first parked and since when Meta
+/// back from being parked: its promised start, when it was first parked and since when Meta
 /// has been failing it.
 /// </summary>
 public sealed record CheckRequest(

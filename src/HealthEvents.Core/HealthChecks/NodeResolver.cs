@@ -7,14 +7,16 @@ using HealthEvents.Storage;
 namespace HealthEvents.Core.HealthChecks;
 
 /// <summary>
-/// Turns a <see cref="CheckTarget"/> into the Graph node to check: the WABA itself, a phone number
-/// found on the WABA's <c>phone_numbers</c> edge (by display number or id) or a template found on
-/// its <c>message_templates</c> edge (by code and language, or id). Looking ids up on the tenant's
-/// own WABA is also what proves the tenant owns the node. Listings come from
-/// <see cref="EdgeListingCache"/>, so concurrent look-ups of one listing share one Graph call.
+/// Turns a <see cref="CheckTarget"/> into the Graph node to check. Each kind of target resolves
+/// itself (<see cref="CheckTarget.ResolveAsync"/>) with a <see cref="NodeLookup"/>: the tenant's own
+/// WABA's <c>phone_numbers</c> and <c>message_templates</c> edges, which is also what proves the
+/// tenant owns the node. Listings come from <see cref="EdgeListingCache"/>, so concurrent look-ups
+/// of one listing share one Graph call; without calls, only a listing already read is used.
 /// </summary>
 public sealed class NodeResolver(GraphApiClient graph, EdgeListingCache listings)
 {
+    private GraphApiClient Graph => graph;
+
     /// <summary>Resolves the target, reading the WABA's listing from Meta if it is not cached (a Graph call the budget must have admitted).</summary>
     public async Task<Resolution> ResolveAsync(CheckTarget target, Tenant tenant, CancellationToken cancellationToken) =>
         (await ResolveAsync(target, tenant, callsAllowed: true, cancellationToken))!;
@@ -23,49 +25,55 @@ public sealed class NodeResolver(GraphApiClient graph, EdgeListingCache listings
     public Task<Resolution?> ResolveWithoutCallsAsync(CheckTarget target, Tenant tenant, CancellationToken cancellationToken) =>
         ResolveAsync(target, tenant, callsAllowed: false, cancellationToken);
 
-    private async Task<Resolution?> ResolveAsync(CheckTarget target, Tenant tenant, bool callsAllowed, CancellationToken cancellationToken)
+    private Task<Resolution?> ResolveAsync(CheckTarget target, Tenant tenant, bool callsAllowed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(tenant);
-        var waba = target.WabaId;
-        var caller = GraphCaller.For(tenant, waba);
+        // Each kind of target knows which listing names its node and how to find it there.
+        return target.ResolveAsync(new NodeLookup(this, GraphCaller.For(tenant, target.WabaId), callsAllowed), cancellationToken);
+    }
 
-        switch (target)
+    /// <summary>What a <see cref="CheckTarget"/> resolves itself with: the tenant's own WABA's listings, read (or only peeked at) for one caller.</summary>
+    public sealed class NodeLookup
+    {
+        private readonly NodeResolver _resolver;
+        private readonly bool _callsAllowed;
+
+        internal NodeLookup(NodeResolver resolver, GraphCaller caller, bool callsAllowed)
         {
-            case CheckTarget.Waba:
-                return new Resolution.Found(waba, new NodeIdentity { WabaId = waba });
-
-            case CheckTarget.PhoneById byId:
-                return await FromListingAsync(PhonesKey(caller), ct => graph.ListPhoneNumbersAsync(waba, caller, ct), callsAllowed, phones =>
-                    phones.FirstOrDefault(p => p.Id == byId.PhoneNumberId) is { } phone ? FoundPhone(waba, phone)
-                    : NotResolved(RejectionReasons.AccessDenied, $"Phone number id {byId.PhoneNumberId} is not a phone number of WABA {waba}."), cancellationToken);
-
-            case CheckTarget.PhoneByNumber byNumber:
-                var digits = PhoneNumbers.Normalize(byNumber.DisplayNumber);
-                return await FromListingAsync(PhonesKey(caller), ct => graph.ListPhoneNumbersAsync(waba, caller, ct), callsAllowed, phones =>
-                    phones.FirstOrDefault(p => PhoneNumbers.Normalize(p.DisplayPhoneNumber) == digits) is { } numbered ? FoundPhone(waba, numbered)
-                    : NotResolved(RejectionReasons.NotFound, $"WABA {waba} has no phone number {byNumber.DisplayNumber}."), cancellationToken);
-
-            case CheckTarget.TemplateById byId:
-                return await FromListingAsync(TemplatesKey(caller, null), ct => graph.ListMessageTemplatesAsync(waba, null, caller, ct), callsAllowed, all =>
-                    all.FirstOrDefault(t => t.Id == byId.TemplateId) is { } template ? FoundTemplate(waba, template)
-                    : NotResolved(RejectionReasons.AccessDenied, $"Template id {byId.TemplateId} is not a template of WABA {waba}."), cancellationToken);
-
-            case CheckTarget.TemplateByCode byCode:
-                return await FromListingAsync(TemplatesKey(caller, byCode.Code), ct => graph.ListMessageTemplatesAsync(waba, byCode.Code, caller, ct), callsAllowed, named =>
-                    named.FirstOrDefault(t => t.Name == byCode.Code && string.Equals(t.Language, byCode.Language, StringComparison.OrdinalIgnoreCase)) is { } coded ? FoundTemplate(waba, coded)
-                    : NotResolved(RejectionReasons.NotFound, $"WABA {waba} has no template '{byCode.Code}' in language '{byCode.Language}'."), cancellationToken);
-
-            default:
-                throw new ArgumentOutOfRangeException(nameof(target), target.GetType().Name, "Unknown check target.");
+            _resolver = resolver;
+            Caller = caller;
+            _callsAllowed = callsAllowed;
         }
+
+        public GraphCaller Caller { get; }
+
+        public string WabaId => Caller.WabaId;
+
+        /// <summary>The node picked from the WABA's phone numbers.</summary>
+        public Task<Resolution?> InPhonesAsync(Func<IReadOnlyList<GraphPhoneNumber>, Resolution> pick, CancellationToken cancellationToken) =>
+            _resolver.FromListingAsync(new("phones", Caller.CustSpaceId, Caller.WabaId, ""),
+                ct => _resolver.Graph.ListPhoneNumbersAsync(Caller.WabaId, Caller, ct), _callsAllowed, pick, cancellationToken);
+
+        /// <summary>The node picked from the WABA's templates; by code, Meta filters by name on its side, by id the whole listing is needed.</summary>
+        public Task<Resolution?> InTemplatesAsync(string? name, Func<IReadOnlyList<GraphMessageTemplate>, Resolution> pick, CancellationToken cancellationToken) =>
+            _resolver.FromListingAsync(new("templates", Caller.CustSpaceId, Caller.WabaId, name ?? ""),
+                ct => _resolver.Graph.ListMessageTemplatesAsync(Caller.WabaId, name, Caller, ct), _callsAllowed, pick, cancellationToken);
+
+        public Resolution.Found FoundPhone(GraphPhoneNumber phone) =>
+            new(phone.Id, new NodeIdentity { WabaId = WabaId, PhoneNumber = phone.DisplayPhoneNumber, PhoneNumberId = phone.Id });
+
+        public Resolution.Found FoundTemplate(GraphMessageTemplate template) =>
+            new(template.Id, new NodeIdentity { WabaId = WabaId, TemplateCode = template.Name, TemplateId = template.Id, Language = template.Language });
+
+        public static Resolution.NotResolved NotResolved(string reason, string detail) => new(new Rejection(reason, detail));
     }
 
     /// <summary>
     /// The node picked from a listing. Without calls, only a listing already read will do (null
     /// otherwise); with calls, a listing the budget deferred is the resolution's deferral.
     /// </summary>
-    private async Task<Resolution?> FromListingAsync<T>(
+    internal async Task<Resolution?> FromListingAsync<T>(
         EdgeListingKey key, Func<CancellationToken, Task<GraphAnswer<IReadOnlyList<T>>>> list, bool callsAllowed,
         Func<IReadOnlyList<T>, Resolution> pick, CancellationToken cancellationToken)
     {
@@ -81,17 +89,4 @@ public sealed class NodeResolver(GraphApiClient graph, EdgeListingCache listings
             var other => throw new InvalidOperationException($"Unknown answer {other.GetType().Name}."),
         };
     }
-
-    private static EdgeListingKey PhonesKey(GraphCaller caller) => new("phones", caller.CustSpaceId, caller.WabaId, "");
-
-    // By code, Meta filters by name on its side; by id, the whole listing is needed.
-    private static EdgeListingKey TemplatesKey(GraphCaller caller, string? name) => new("templates", caller.CustSpaceId, caller.WabaId, name ?? "");
-
-    private static Resolution.Found FoundPhone(string waba, GraphPhoneNumber phone) =>
-        new Resolution.Found(phone.Id, new NodeIdentity { WabaId = waba, PhoneNumber = phone.DisplayPhoneNumber, PhoneNumberId = phone.Id });
-
-    private static Resolution.Found FoundTemplate(string waba, GraphMessageTemplate template) =>
-        new Resolution.Found(template.Id, new NodeIdentity { WabaId = waba, TemplateCode = template.Name, TemplateId = template.Id, Language = template.Language });
-
-    private static Resolution.NotResolved NotResolved(string reason, string detail) => new Resolution.NotResolved(new Rejection(reason, detail));
 }

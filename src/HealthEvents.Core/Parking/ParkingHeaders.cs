@@ -5,7 +5,7 @@ namespace HealthEvents.Core.Parking;
 
 /// <summary>
 /// What a parked check carries with it (transport headers, so the message body is untouched): its
-/// reserved pace slot, when it was first parked and first asked, since when Meta has been failing
+/// promised start, when it was first parked and first asked, since when Meta has been failing
 /// it, and, for operators, until when and why it is parked. Written by <see cref="ParkingTicket.Stamp"/>,
 /// read back by <see cref="CheckArrival.Of"/>.
 /// </summary>

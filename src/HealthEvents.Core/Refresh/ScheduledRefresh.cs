@@ -1,6 +1,7 @@
 using HealthEvents.Contracts;
 using HealthEvents.Core.Budgets;
 using HealthEvents.Core.Bus;
+using HealthEvents.Core.HealthChecks;
 using HealthEvents.Domain.Tenants;
 using HealthEvents.Storage;
 using MassTransit;
@@ -80,16 +81,14 @@ public sealed class ScheduledRefresh(
     }
 
     /// <summary>The node by its Graph id, which it has once checked: no listing call to resolve it again.</summary>
-    private HealthCheckRequested Recheck(Tenant tenant, StoredSnapshot node, TimeSpan maxAge) => new()
+    private HealthCheckRequested Recheck(Tenant tenant, StoredSnapshot node, TimeSpan maxAge) => CheckTarget.ById(new()
     {
         CustSpaceId = tenant.CustSpaceId,
         NodeType = node.Key.NodeType,
         WabaId = node.Identity.WabaId,
-        PhoneNumberId = node.Key.NodeType == NodeTypes.Phone ? node.Key.NodeId : null,
-        TemplateId = node.Key.NodeType == NodeTypes.Template ? node.Key.NodeId : null,
         MaxAge = maxAge,
         RequestedAt = time.GetUtcNow(),
-    };
+    }, node.Key.NodeId);
 
     private async Task WaitUntilAsync(DateTimeOffset when, CancellationToken stoppingToken)
     {

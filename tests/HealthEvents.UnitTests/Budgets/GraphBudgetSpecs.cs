@@ -130,7 +130,7 @@ public class GraphBudgetSpecs
     }
 
     [Fact]
-    public void A_check_scheduled_while_the_window_is_full_comes_back_when_the_oldest_call_leaves_it_and_its_call_goes()
+    public void A_check_scheduled_while_the_window_is_full_is_promised_the_moment_the_oldest_call_leaves_it_and_woken_just_before()
     {
         using var budget = NewBudget();
         // Five calls done at Now: the tenant's window is full until Now + 1 s.
@@ -139,11 +139,14 @@ public class GraphBudgetSpecs
 
         // The same log that counts the calls schedules the check: no second rule, no lead to reconcile them.
         var parked = Assert.IsType<Admission.Deferred>(budget.AdmitCheck(new CheckTicket(A)));
-        Assert.Equal((Now + TimeSpan.FromMilliseconds(700), WaitReason.TenantRate), (parked.NotBefore, parked.Reason));
-        Assert.Equal(parked.NotBefore, parked.Slot);
+        Assert.Equal((Now + TimeSpan.FromMilliseconds(700), WaitReason.TenantRate), (parked.Slot, parked.Reason));
+        // Woken a moment before its start: admitted, and its call waits at the gate until the window frees.
+        Assert.Equal(parked.Slot - GraphBudget.WakeAhead(TimeSpan.FromMilliseconds(200)), parked.NotBefore);
         _time.Advance(parked.NotBefore - Now);
-
         using var admitted = Assert.IsType<Admission.Granted>(budget.AdmitCheck(new CheckTicket(A, parked.Slot, Now))).Lease;
+        Assert.Equal(WaitReason.TenantRate, Assert.IsType<Admission.Deferred>(budget.AdmitCall(A)).Reason);
+
+        _time.Advance(parked.Slot!.Value - Now);
         Assert.IsType<Admission.Granted>(budget.AdmitCall(A)).Lease.Dispose();
     }
 
