@@ -1,4 +1,5 @@
 using HealthEvents.Contracts;
+using HealthEvents.Graph.Throttling;
 
 namespace HealthEvents.Core.HealthChecks;
 
@@ -40,15 +41,26 @@ public sealed record CheckStatus
     public long? Version { get; init; }
 
     public string? Campaign { get; init; }
+
+    /// <summary>A check parked here and not back yet, as a status.</summary>
+    public static CheckStatus Of(Parking.ParkedCheck parked)
+    {
+        ArgumentNullException.ThrowIfNull(parked);
+        return new CheckStatus
+        {
+            CheckId = parked.CheckId, CustSpaceId = parked.CustSpaceId, NodeType = parked.NodeType, WabaId = parked.WabaId,
+            State = Waiting, Since = parked.ParkedAt, NotBefore = parked.Until, Reason = parked.Reason.ToString(), Detail = parked.Reason.Describe(),
+        };
+    }
 }
 
 /// <summary>
-/// What this process heard about the checks a caller can ask after: those queued through
-/// <c>POST /v1/checks</c> here, and every check that waited long enough to be announced
-/// (<see cref="HealthCheckDeferred"/>), until their answer. Answers of checks it never heard of are
-/// not kept (the bus and <c>/v1/events</c> carry those), so the book costs nothing for checks
-/// nobody asks after. Kept in memory for <see cref="Kept"/>, at most <see cref="Capacity"/> checks
-/// (the oldest go first): this process's view, like the dashboard's charts.
+/// Where each check queued here through <c>POST /v1/checks</c> stands, from queued through waiting
+/// (until when, why) to its answer, for <c>GET /v1/checks/{checkId}</c>. Other checks are not kept
+/// (the bus and <c>/v1/events</c> carry their answers; one that waits now is in
+/// <see cref="Parking.ParkedChecks"/>), so the book costs nothing for checks nobody asks after
+/// here. Kept in memory for <see cref="Kept"/>, at most <see cref="Capacity"/> checks (the oldest
+/// go first): this process's view, like the dashboard's charts.
 /// </summary>
 public sealed class CheckStatusBook(TimeProvider time)
 {
@@ -67,12 +79,9 @@ public sealed class CheckStatusBook(TimeProvider time)
         Write(checkId, request, onlyIfKnown: false, s => s with { State = CheckStatus.Queued });
     }
 
-    /// <summary>The check was parked: kept when a caller can ask after it (queued here) or when it was announced.</summary>
-    public void Waiting(Guid checkId, HealthCheckRequested request, DateTimeOffset notBefore, string reason, string detail, bool announced)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        Write(checkId, request, onlyIfKnown: !announced, s => s with { State = CheckStatus.Waiting, NotBefore = notBefore, Reason = reason, Detail = detail });
-    }
+    /// <summary>The check was parked: kept only for a check already in the book.</summary>
+    public void Waiting(Guid checkId, DateTimeOffset notBefore, string reason, string detail) =>
+        Write(checkId, null, onlyIfKnown: true, s => s with { State = CheckStatus.Waiting, NotBefore = notBefore, Reason = reason, Detail = detail });
 
     /// <summary>The check was answered: kept only for a check already in the book.</summary>
     public void Answered(Guid checkId, HealthCheckCompleted completed)
@@ -112,19 +121,6 @@ public sealed class CheckStatusBook(TimeProvider time)
         {
             Forget(time.GetUtcNow());
             return _checks.GetValueOrDefault(checkId);
-        }
-    }
-
-    /// <summary>A space's checks waiting now, soonest to run first.</summary>
-    public IReadOnlyList<CheckStatus> WaitingIn(string custSpaceId, int max)
-    {
-        lock (_gate)
-        {
-            Forget(time.GetUtcNow());
-            return [.. _checks.Values
-                .Where(s => s.State == CheckStatus.Waiting && string.Equals(s.CustSpaceId, custSpaceId, StringComparison.Ordinal))
-                .OrderBy(s => s.NotBefore).ThenBy(s => s.CheckId)
-                .Take(max)];
         }
     }
 

@@ -85,8 +85,8 @@ public sealed class HealthCheckRequestedConsumer(
                         : Task.CompletedTask,
                     parking.ParkAsync(context, new ParkingTicket(parked.Until, parked.Slot, arrival.ParkedSince ?? now, arrival.AskedAt, parked.Reason.ToString(),
                         parked.UpstreamFailingSince, answerBy, arrival.DeferredNoticed || notice)));
-                parkedChecks.Parked(messageId, request.CustSpaceId, parked.Until);
-                statuses.Waiting(messageId, request, parked.Until, parked.Reason.ToString(), parked.Reason.Describe(), announced: arrival.DeferredNoticed || notice);
+                parkedChecks.Parked(messageId, request, parked.Until, parked.Reason);
+                statuses.Waiting(messageId, parked.Until, parked.Reason.ToString(), parked.Reason.Describe());
                 metrics.Parked(request.CustSpaceId, parked.Reason.ToString());
                 break;
 

@@ -1,19 +1,41 @@
+using HealthEvents.Contracts;
 using HealthEvents.Core.Parking;
+using HealthEvents.Graph.Throttling;
 using Microsoft.Extensions.Time.Testing;
 
 namespace HealthEvents.UnitTests.Budgets;
 
 public class ParkedChecksSpecs
 {
+    private static HealthCheckRequested Check(string tenant) => new() { CustSpaceId = tenant, NodeType = NodeTypes.Waba, WabaId = "1" };
+
+    [Fact]
+    public void A_spaces_waiting_checks_are_listed_soonest_first_with_why_and_each_is_found_by_id()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 6, 0, 0, TimeSpan.Zero));
+        var parked = new ParkedChecks(time);
+        var (late, soon, other) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        parked.Parked(late, Check("a"), time.GetUtcNow().AddMinutes(5), WaitReason.MetaPausedWaba);
+        parked.Parked(soon, Check("a"), time.GetUtcNow().AddSeconds(1), WaitReason.TenantRate);
+        parked.Parked(other, Check("b"), time.GetUtcNow().AddSeconds(1), WaitReason.TenantRate);
+
+        Assert.Equal([(soon, WaitReason.TenantRate), (late, WaitReason.MetaPausedWaba)], parked.WaitingIn("a", 10).Select(p => (p.CheckId, p.Reason)));
+        Assert.Equal([soon], parked.WaitingIn("a", 1).Select(p => p.CheckId));
+        Assert.Equal((NodeTypes.Waba, "1"), (parked.Find(late)!.NodeType, parked.Find(late)!.WabaId));
+
+        parked.Returned(late);
+        Assert.Null(parked.Find(late));
+    }
+
     [Fact]
     public void Parked_checks_count_per_tenant_until_they_come_back_or_a_minute_after_they_were_due()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero));
         var parked = new ParkedChecks(time);
         var (a1, a2, b1) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
-        parked.Parked(a1, "a", time.GetUtcNow().AddSeconds(10));
-        parked.Parked(a2, "a", time.GetUtcNow().AddMinutes(5));
-        parked.Parked(b1, "b", time.GetUtcNow().AddSeconds(10));
+        parked.Parked(a1, Check("a"), time.GetUtcNow().AddSeconds(10), WaitReason.TenantRate);
+        parked.Parked(a2, Check("a"), time.GetUtcNow().AddMinutes(5), WaitReason.TenantRate);
+        parked.Parked(b1, Check("b"), time.GetUtcNow().AddSeconds(10), WaitReason.TenantRate);
         Assert.Equal((2, 1), (parked.CountFor("a"), parked.CountFor("b")));
 
         parked.Returned(a2);
@@ -30,8 +52,8 @@ public class ParkedChecksSpecs
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero));
         var parked = new ParkedChecks(time);
         var check = Guid.NewGuid();
-        parked.Parked(check, "a", time.GetUtcNow().AddSeconds(10));
-        parked.Parked(check, "a", time.GetUtcNow().AddMinutes(10));
+        parked.Parked(check, Check("a"), time.GetUtcNow().AddSeconds(10), WaitReason.TenantRate);
+        parked.Parked(check, Check("a"), time.GetUtcNow().AddMinutes(10), WaitReason.TenantRate);
         Assert.Equal(1, parked.CountFor("a"));
 
         // Past the first time's minute of grace: the second parking still holds it.
@@ -50,7 +72,7 @@ public class ParkedChecksSpecs
         var ids = Enumerable.Range(0, 30_000).Select(_ => Guid.NewGuid()).ToList();
         for (var i = 0; i < ids.Count; i++)
         {
-            parked.Parked(ids[i], "flood", time.GetUtcNow().AddMilliseconds(200 * i));
+            parked.Parked(ids[i], Check("flood"), time.GetUtcNow().AddMilliseconds(200 * i), WaitReason.TenantRate);
         }
 
         foreach (var id in ids.Take(1_000))

@@ -32,29 +32,24 @@ public class CheckStatusBookSpecs
         Assert.Equal(CheckStatus.Queued, book.Find(id)!.State);
 
         var until = _time.GetUtcNow().AddSeconds(3);
-        book.Waiting(id, Request, until, "TenantRate", "budget", announced: false);
+        book.Waiting(id, until, "TenantRate", "budget");
         Assert.Equal((CheckStatus.Waiting, until, "TenantRate"), (book.Find(id)!.State, book.Find(id)!.NotBefore, book.Find(id)!.Reason));
-        Assert.Equal([id], book.WaitingIn("a", 10).Select(s => s.CheckId));
-        Assert.Empty(book.WaitingIn("b", 10));
 
         book.Answered(id, Completed(MessagingStatus.Blocked));
         var answered = book.Find(id)!;
         Assert.Equal((CheckStatus.Completed, MessagingStatus.Blocked, 2L, CampaignVerdicts.Stop, (DateTimeOffset?)null), (answered.State, answered.CanSendMessage, answered.Version, answered.Campaign, answered.NotBefore));
-        Assert.Empty(book.WaitingIn("a", 10));
     }
 
     [Fact]
-    public void Checks_nobody_asks_after_are_not_kept_unless_they_were_announced_as_waiting()
+    public void Checks_not_queued_here_are_not_kept()
     {
         var book = new CheckStatusBook(_time);
-        var (quiet, announced) = (Guid.NewGuid(), Guid.NewGuid());
+        var other = Guid.NewGuid();
 
-        book.Waiting(quiet, Request, _time.GetUtcNow().AddSeconds(1), "TenantRate", "budget", announced: false);
-        book.Answered(quiet, Completed(MessagingStatus.Available));
-        book.Waiting(announced, Request, _time.GetUtcNow().AddMinutes(5), "MetaPausedWaba", "Meta", announced: true);
+        book.Waiting(other, _time.GetUtcNow().AddMinutes(5), "MetaPausedWaba", "Meta");
+        book.Answered(other, Completed(MessagingStatus.Available));
 
-        Assert.Null(book.Find(quiet));
-        Assert.Equal(CheckStatus.Waiting, book.Find(announced)!.State);
+        Assert.Null(book.Find(other));
     }
 
     [Fact]
@@ -66,7 +61,7 @@ public class CheckStatusBookSpecs
         book.Answered(id, new HealthCheckRejected { Request = Request, Reason = RejectionReasons.AccessDenied, Detail = "not yours" });
 
         // A redelivered copy parked again does not undo the answer.
-        book.Waiting(id, Request, _time.GetUtcNow().AddSeconds(5), "TenantRate", "budget", announced: true);
+        book.Waiting(id, _time.GetUtcNow().AddSeconds(5), "TenantRate", "budget");
         Assert.Equal((CheckStatus.Rejected, RejectionReasons.AccessDenied), (book.Find(id)!.State, book.Find(id)!.Reason));
 
         _time.Advance(CheckStatusBook.Kept + TimeSpan.FromSeconds(1));

@@ -1,7 +1,9 @@
+using HealthEvents.Contracts;
 using HealthEvents.Core.Budgets;
 using HealthEvents.Core.Parking;
 using HealthEvents.Domain.Tenants;
 using HealthEvents.Graph;
+using HealthEvents.Graph.Throttling;
 using HealthEvents.Http.Operations;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -26,7 +28,7 @@ public class BudgetHistorySpecs
         var history = new BudgetHistory(Tenants, budget, parked, _time);
 
         var leases = Enumerable.Range(0, 3).Select(_ => Assert.IsType<Admission.Granted>(budget.AdmitCall(new GraphCallScope("a", "1"))).Lease).ToList();
-        parked.Parked(Guid.NewGuid(), "a", _time.GetUtcNow().AddMinutes(1));
+        parked.Parked(Guid.NewGuid(), new HealthCheckRequested { CustSpaceId = "a", NodeType = NodeTypes.Waba, WabaId = "1" }, _time.GetUtcNow().AddMinutes(1), WaitReason.TenantRate);
         history.Sample();
         foreach (var lease in leases)
         {
