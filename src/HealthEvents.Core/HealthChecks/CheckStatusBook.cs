@@ -48,8 +48,15 @@ public sealed record CheckStatus
         ArgumentNullException.ThrowIfNull(parked);
         return new CheckStatus
         {
-            CheckId = parked.CheckId, CustSpaceId = parked.CustSpaceId, NodeType = parked.NodeType, WabaId = parked.WabaId,
-            State = Waiting, Since = parked.ParkedAt, NotBefore = parked.Until, Reason = parked.Reason.ToString(), Detail = parked.Reason.Describe(),
+            CheckId = parked.CheckId,
+            CustSpaceId = parked.CustSpaceId,
+            NodeType = parked.NodeType,
+            WabaId = parked.WabaId,
+            State = Waiting,
+            Since = parked.ParkedAt,
+            NotBefore = parked.Until,
+            Reason = parked.Reason.ToString(),
+            Detail = parked.Reason.Describe(),
         };
     }
 }
