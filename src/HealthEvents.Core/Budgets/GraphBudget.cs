@@ -21,7 +21,6 @@ namespace HealthEvents.Core.Budgets;
 /// </summary>
 public sealed class GraphBudget : IDisposable
 {
-    private readonly ITenantRegistry _tenants;
     private readonly BudgetOptions _options;
     private readonly TimeProvider _time;
     private readonly KeyedSlidingLogs _tenantCalls;
@@ -48,7 +47,6 @@ public sealed class GraphBudget : IDisposable
 
     public GraphBudget(ITenantRegistry tenants, IOptions<BudgetOptions> options, TimeProvider time)
     {
-        _tenants = tenants;
         _options = options.Value;
         _time = time;
         _pauses = new PauseBook(time);
@@ -224,7 +222,7 @@ public sealed class GraphBudget : IDisposable
         // Woken a moment before its start, so its call is at the gate when the log frees rather than
         // that moment plus the time a parked check takes to come back and run; never before `earliest`.
         var start = _tenantCalls.Promise(tenant, earliest, now);
-        var wake = start - WakeAhead(_options.Window / _tenants.LimitsFor(tenant).RequestsPerSecond);
+        var wake = start - WakeAhead(_tenantCalls.SpacingOf(tenant));
         return new Admission.Deferred(wake > earliest ? wake : earliest, limit, start);
     }
 

@@ -54,6 +54,9 @@ public sealed class KeyedSlidingLogs : IDisposable
     /// <summary>Promises a check for <paramref name="key"/> that start and returns it (<see cref="SlidingLogRateLimiter.Promise"/>).</summary>
     public DateTimeOffset Promise(string key, DateTimeOffset earliest, DateTimeOffset now) => WithLog(key, log => log.Promise(earliest, now));
 
+    /// <summary>How far apart <paramref name="key"/>'s log promises starts (<see cref="SlidingLogRateLimiter.Spacing"/>).</summary>
+    public TimeSpan SpacingOf(string key) => WithLog(key, log => (TimeSpan?)log.Spacing);
+
     /// <summary>The check promised <paramref name="start"/> no longer holds it. A log with a promise is never retired, so this finds the one it was made in.</summary>
     public void Unpromise(string key, DateTimeOffset start)
     {

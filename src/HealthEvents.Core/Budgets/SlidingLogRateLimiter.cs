@@ -144,6 +144,9 @@ public sealed class SlidingLogRateLimiter : RateLimiter
         }
     }
 
+    /// <summary>How far apart the starts it promises are: the window ÷ its permits.</summary>
+    internal TimeSpan Spacing => _window / _permitLimit;
+
     /// <summary>
     /// The earliest a check may start at or after <paramref name="earliest"/> (and now): a window
     /// after the N-th most recent of the calls over and the starts promised, and window ÷ N after the
@@ -200,7 +203,7 @@ public sealed class SlidingLogRateLimiter : RateLimiter
         var start = Math.Max(earliest.UtcTicks, now.UtcTicks);
         if (_lastStartTicks != long.MinValue)
         {
-            start = Math.Max(start, _lastStartTicks + (windowTicks / _permitLimit));
+            start = Math.Max(start, _lastStartTicks + Spacing.Ticks);
         }
 
         // The N most recent of the calls over and the starts promised: the oldest of them must

@@ -52,13 +52,14 @@ public sealed record CheckStatus
             CustSpaceId = parked.CustSpaceId,
             NodeType = parked.NodeType,
             WabaId = parked.WabaId,
-            State = Waiting,
+            State = Queued,
             Since = parked.ParkedAt,
-            NotBefore = parked.Until,
-            Reason = parked.Reason.ToString(),
-            Detail = parked.Reason.Describe(),
-        };
+        }.WaitingUntil(parked.Until, parked.Reason);
     }
+
+    /// <summary>This status as waiting until <paramref name="notBefore"/> for <paramref name="reason"/>: the one way a wait is shown.</summary>
+    internal CheckStatus WaitingUntil(DateTimeOffset notBefore, WaitReason reason) =>
+        this with { State = Waiting, NotBefore = notBefore, Reason = reason.ToString(), Detail = reason.Describe() };
 }
 
 /// <summary>
@@ -87,8 +88,8 @@ public sealed class CheckStatusBook(TimeProvider time)
     }
 
     /// <summary>The check was parked: kept only for a check already in the book.</summary>
-    public void Waiting(Guid checkId, DateTimeOffset notBefore, string reason, string detail) =>
-        Write(checkId, null, onlyIfKnown: true, s => s with { State = CheckStatus.Waiting, NotBefore = notBefore, Reason = reason, Detail = detail });
+    public void Waiting(Guid checkId, DateTimeOffset notBefore, WaitReason reason) =>
+        Write(checkId, null, onlyIfKnown: true, s => s.WaitingUntil(notBefore, reason));
 
     /// <summary>The check was answered: kept only for a check already in the book.</summary>
     public void Answered(Guid checkId, HealthCheckCompleted completed)

@@ -86,7 +86,7 @@ public sealed class HealthCheckRequestedConsumer(
                     parking.ParkAsync(context, new ParkingTicket(parked.Until, parked.Slot, arrival.ParkedSince ?? now, arrival.AskedAt, parked.Reason.ToString(),
                         parked.UpstreamFailingSince, answerBy, arrival.DeferredNoticed || notice)));
                 parkedChecks.Parked(messageId, request, parked.Until, parked.Reason);
-                statuses.Waiting(messageId, parked.Until, parked.Reason.ToString(), parked.Reason.Describe());
+                statuses.Waiting(messageId, parked.Until, parked.Reason);
                 metrics.Parked(request.CustSpaceId, parked.Reason.ToString());
                 break;
 

@@ -1,5 +1,6 @@
 using HealthEvents.Contracts;
 using HealthEvents.Core.HealthChecks;
+using HealthEvents.Graph.Throttling;
 using Microsoft.Extensions.Time.Testing;
 
 namespace HealthEvents.UnitTests.HealthChecks;
@@ -32,7 +33,7 @@ public class CheckStatusBookSpecs
         Assert.Equal(CheckStatus.Queued, book.Find(id)!.State);
 
         var until = _time.GetUtcNow().AddSeconds(3);
-        book.Waiting(id, until, "TenantRate", "budget");
+        book.Waiting(id, until, WaitReason.TenantRate);
         Assert.Equal((CheckStatus.Waiting, until, "TenantRate"), (book.Find(id)!.State, book.Find(id)!.NotBefore, book.Find(id)!.Reason));
 
         book.Answered(id, Completed(MessagingStatus.Blocked));
@@ -46,7 +47,7 @@ public class CheckStatusBookSpecs
         var book = new CheckStatusBook(_time);
         var other = Guid.NewGuid();
 
-        book.Waiting(other, _time.GetUtcNow().AddMinutes(5), "MetaPausedWaba", "Meta");
+        book.Waiting(other, _time.GetUtcNow().AddMinutes(5), WaitReason.MetaPausedWaba);
         book.Answered(other, Completed(MessagingStatus.Available));
 
         Assert.Null(book.Find(other));
@@ -61,7 +62,7 @@ public class CheckStatusBookSpecs
         book.Answered(id, new HealthCheckRejected { Request = Request, Reason = RejectionReasons.AccessDenied, Detail = "not yours" });
 
         // A redelivered copy parked again does not undo the answer.
-        book.Waiting(id, _time.GetUtcNow().AddSeconds(5), "TenantRate", "budget");
+        book.Waiting(id, _time.GetUtcNow().AddSeconds(5), WaitReason.TenantRate);
         Assert.Equal((CheckStatus.Rejected, RejectionReasons.AccessDenied), (book.Find(id)!.State, book.Find(id)!.Reason));
 
         _time.Advance(CheckStatusBook.Kept + TimeSpan.FromSeconds(1));
