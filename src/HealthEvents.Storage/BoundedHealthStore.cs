@@ -45,6 +45,19 @@ public sealed class BoundedHealthStore(IHealthStore inner, int maxConcurrentOper
     public Task<IReadOnlyList<StoredChange>> GetChangesAsync(string custSpaceId, DateTimeOffset checkedFrom, DateTimeOffset checkedUntil, int max, CancellationToken cancellationToken) =>
         BoundAsync(ct => inner.GetChangesAsync(custSpaceId, checkedFrom, checkedUntil, max, ct), cancellationToken);
 
+    public Task RememberAnswerAsync(AnsweredRequest answer, CancellationToken cancellationToken) =>
+        BoundAsync(async ct =>
+        {
+            await inner.RememberAnswerAsync(answer, ct);
+            return true;
+        }, cancellationToken);
+
+    public Task<AnsweredRequest?> FindAnswerAsync(Guid requestId, CancellationToken cancellationToken) =>
+        BoundAsync(ct => inner.FindAnswerAsync(requestId, ct), cancellationToken);
+
+    public Task<int> ForgetAnswersAsync(DateTimeOffset answeredBefore, int max, CancellationToken cancellationToken) =>
+        BoundAsync(ct => inner.ForgetAnswersAsync(answeredBefore, max, ct), cancellationToken);
+
     public Task PingAsync(CancellationToken cancellationToken) =>
         BoundAsync(async ct =>
         {

@@ -44,6 +44,15 @@ public interface IHealthStore
     /// </summary>
     Task<IReadOnlyList<StoredChange>> GetChangesAsync(string custSpaceId, DateTimeOffset checkedFrom, DateTimeOffset checkedUntil, int max, CancellationToken cancellationToken);
 
+    /// <summary>Keeps what a request was answered with; the first record of a request wins, later ones are ignored.</summary>
+    Task RememberAnswerAsync(AnsweredRequest answer, CancellationToken cancellationToken);
+
+    /// <summary>What <paramref name="requestId"/> was answered with, if it is still remembered.</summary>
+    Task<AnsweredRequest?> FindAnswerAsync(Guid requestId, CancellationToken cancellationToken);
+
+    /// <summary>Forgets up to <paramref name="max"/> answers given before <paramref name="answeredBefore"/>; returns how many.</summary>
+    Task<int> ForgetAnswersAsync(DateTimeOffset answeredBefore, int max, CancellationToken cancellationToken);
+
     /// <summary>Completes when the store could take a write now; writes nothing (readiness probes).</summary>
     Task PingAsync(CancellationToken cancellationToken);
 }

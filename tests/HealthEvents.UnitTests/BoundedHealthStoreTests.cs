@@ -80,6 +80,12 @@ public class BoundedHealthStoreTests
 
         public Task<IReadOnlyList<StoredChange>> GetChangesAsync(string custSpaceId, DateTimeOffset checkedFrom, DateTimeOffset checkedUntil, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task RememberAnswerAsync(AnsweredRequest answer, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<AnsweredRequest?> FindAnswerAsync(Guid requestId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<int> ForgetAnswersAsync(DateTimeOffset answeredBefore, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public Task PingAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

@@ -12,7 +12,8 @@ namespace HealthEvents.Core.HealthChecks;
 
 /// <summary>
 /// One health check, start to finish: validate and check the tenant owns the WABA (invalid and
-/// denied requests end here, before any Graph call); answer from a stored snapshot Meta gave after
+/// denied requests end here, before any Graph call); a redelivered request answered before gets
+/// the same answer (<see cref="AnswerMemory"/>); answer from a stored snapshot Meta gave after
 /// the request was asked (or within its <c>MaxAge</c>); otherwise join a check of the same node
 /// already under way (<see cref="CheckCoalescer"/>), or lead one: ask the budget, resolve the
 /// node, call Meta and store the answer. What the budget or Meta defers comes back as
@@ -27,6 +28,7 @@ public sealed class HealthCheckProcessor(
     GraphApiClient graph,
     IHealthStore store,
     SnapshotRecorder recorder,
+    AnswerMemory answers,
     GraphBudget budget,
     CheckCoalescer coalescer,
     TokenRefusals refusedTokens,
@@ -52,6 +54,12 @@ public sealed class HealthCheckProcessor(
         if (!TenantAccess.Allows(tenants, target, out var tenant, out var denied))
         {
             return CheckOutcome.Refused(request.Message, denied);
+        }
+
+        // A copy delivered again after its answer went out (a crash before the ack) gives that answer again.
+        if (await answers.RecallAsync(request, cancellationToken) is { } answeredBefore)
+        {
+            return answeredBefore;
         }
 
         var ticket = new CheckTicket(new GraphCallScope(target.CustSpaceId, target.WabaId), request.Slot, request.ParkedSince);

@@ -22,6 +22,7 @@ namespace HealthEvents.Core.HealthChecks;
 public sealed class HealthCheckRequestedConsumer(
     HealthCheckProcessor processor,
     ChangePublisher changes,
+    AnswerMemory answers,
     ICheckParking parking,
     IPublishFlow publishFlow,
     ParkedChecks parkedChecks,
@@ -53,7 +54,7 @@ public sealed class HealthCheckRequestedConsumer(
         var arrival = context.GetPayload<CheckArrival>();
         var messageId = context.MessageId ?? NewId.NextGuid();
         var check = new CheckRequest(request, context.ReceiveContext.Body.Length ?? 0, messageId, arrival.AskedAt,
-            arrival.Slot, arrival.ParkedSince, arrival.UpstreamFailingSince);
+            arrival.Slot, arrival.ParkedSince, arrival.UpstreamFailingSince, context.ReceiveContext.Redelivered);
 
         var answerBy = arrival.AnswerBy(request.AnswerWithin);
         switch (await processor.ProcessAsync(check, context.CancellationToken))
@@ -109,6 +110,8 @@ public sealed class HealthCheckRequestedConsumer(
 
                     logger.LogInformation("Check completed: {CanSendMessage}, version {Version}{Cache}",
                         completed.Snapshot.CanSendMessage, completed.Version, completed.FromCache ? " (from store)" : "");
+                    // Remembered before it is sent: a copy redelivered after a crash then answers the same.
+                    await answers.RememberAsync(messageId, completed, context.CancellationToken);
                     await OutcomeAnswer.SendAsync(context, completed);
                     statuses.Answered(messageId, completed);
                     metrics.CheckAnswered(request.CustSpaceId, completed.FromCache ? "cached" : "completed");

@@ -33,4 +33,12 @@ public sealed class HealthChecksOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan DeferredNoticeAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long what a request was answered with is kept, so that a copy RabbitMQ delivers again
+    /// (the process died after the answer, before the ack) is answered with the same message. A
+    /// copy redelivered later than this is checked again.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan AnswerMemory { get; set; } = TimeSpan.FromMinutes(15);
 }

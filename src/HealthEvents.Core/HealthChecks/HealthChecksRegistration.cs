@@ -34,6 +34,8 @@ public static class HealthChecksRegistration
         services.AddSingleton<SnapshotRecorder>();
         services.AddSingleton<ChangePublisher>();
         services.AddSingleton<CheckCoalescer>();
+        services.AddSingleton<AnswerMemory>();
+        services.AddHostedService(sp => sp.GetRequiredService<AnswerMemory>());
         services.AddScoped<HealthCheckProcessor>();
         services.AddMetrics();
         services.TryAddSingleton<Telemetry.HealthEventsMetrics>();

@@ -19,6 +19,7 @@ public sealed class MongoHealthStore(IMongoDatabase database) : IHealthStore
 
     private readonly IMongoCollection<BsonDocument> _snapshots = database.GetCollection<BsonDocument>("snapshots");
     private readonly IMongoCollection<BsonDocument> _history = database.GetCollection<BsonDocument>("history");
+    private readonly IMongoCollection<BsonDocument> _answers = database.GetCollection<BsonDocument>("answers");
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -45,6 +46,9 @@ public sealed class MongoHealthStore(IMongoDatabase database) : IHealthStore
                 keys.Ascending("custSpaceId").Ascending("checkedAt"),
                 new CreateIndexOptions { Name = "tenant_checked" }),
         ], cancellationToken);
+        await _answers.Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(keys.Ascending("answeredAtMs"), new CreateIndexOptions { Name = "answered_at" }),
+            cancellationToken: cancellationToken);
     }
 
     public async Task<StoredSnapshot?> GetAsync(NodeKey key, CancellationToken cancellationToken)
@@ -233,6 +237,49 @@ public sealed class MongoHealthStore(IMongoDatabase database) : IHealthStore
         }
 
         return changes;
+    }
+
+    public async Task RememberAnswerAsync(AnsweredRequest answer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        var doc = KeyDocument(answer.Node);
+        doc["_id"] = answer.RequestId.ToString("N");
+        doc["version"] = answer.Version;
+        doc["checkedAtTicks"] = answer.CheckedAt.UtcTicks;
+        doc["fromCache"] = answer.FromCache;
+        doc["answeredAtMs"] = answer.AnsweredAt.ToUnixTimeMilliseconds();
+        try
+        {
+            await _answers.InsertOneAsync(doc, cancellationToken: cancellationToken);
+        }
+        catch (MongoWriteException ex) when (ex.WriteError.Category == ServerErrorCategory.DuplicateKey)
+        {
+            // The first record of a request wins.
+        }
+    }
+
+    public async Task<AnsweredRequest?> FindAnswerAsync(Guid requestId, CancellationToken cancellationToken)
+    {
+        var doc = await _answers.Find(Builders<BsonDocument>.Filter.Eq("_id", requestId.ToString("N"))).FirstOrDefaultAsync(cancellationToken);
+        return doc is null
+            ? null
+            : new AnsweredRequest(requestId, new NodeKey(doc["custSpaceId"].AsString, doc["nodeType"].AsString, doc["nodeId"].AsString),
+                doc["version"].ToInt64(), new DateTimeOffset(doc["checkedAtTicks"].ToInt64(), TimeSpan.Zero), doc["fromCache"].ToBoolean(),
+                DateTimeOffset.FromUnixTimeMilliseconds(doc["answeredAtMs"].ToInt64()));
+    }
+
+    public async Task<int> ForgetAnswersAsync(DateTimeOffset answeredBefore, int max, CancellationToken cancellationToken)
+    {
+        var old = Builders<BsonDocument>.Filter.Lt("answeredAtMs", answeredBefore.ToUnixTimeMilliseconds());
+        var ids = await _answers.Find(old).Sort(Builders<BsonDocument>.Sort.Ascending("answeredAtMs")).Limit(max)
+            .Project(Builders<BsonDocument>.Projection.Include("_id")).ToListAsync(cancellationToken);
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        var deleted = await _answers.DeleteManyAsync(Builders<BsonDocument>.Filter.In("_id", ids.Select(d => d["_id"])), cancellationToken);
+        return (int)deleted.DeletedCount;
     }
 
     public Task PingAsync(CancellationToken cancellationToken) =>

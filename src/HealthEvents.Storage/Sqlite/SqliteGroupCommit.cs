@@ -110,10 +110,34 @@ internal sealed class SqliteGroupCommit : IAsyncDisposable
         public abstract void Fail(Exception exception);
     }
 
-    private sealed class PendingWrite<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken) : PendingWrite
+    /// <summary>
+    /// A write waiting its turn. Cancelled before its turn, it is dropped and its caller is told at
+    /// once (a caller with a deadline is not held while another process holds the file); once it
+    /// has run, its caller hears only after the commit.
+    /// </summary>
+    private sealed class PendingWrite<T> : PendingWrite
     {
+        private const int Waiting = 0, Started = 1, Dropped = 2;
+
+        private readonly Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> _write;
+        private readonly CancellationToken _cancellationToken;
+        private readonly CancellationTokenRegistration _dropOnCancel;
         private readonly TaskCompletionSource<T> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _state = Waiting;
         private T _value = default!;
+
+        public PendingWrite(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
+        {
+            _write = write;
+            _cancellationToken = cancellationToken;
+            _dropOnCancel = cancellationToken.Register(() =>
+            {
+                if (Interlocked.CompareExchange(ref _state, Dropped, Waiting) == Waiting)
+                {
+                    _result.TrySetCanceled(_cancellationToken);
+                }
+            });
+        }
 
         public Task<T> Result => _result.Task;
 
@@ -121,8 +145,13 @@ internal sealed class SqliteGroupCommit : IAsyncDisposable
 
         public override async Task RunAsync(SqliteConnection connection, SqliteTransaction transaction)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            _value = await write(connection, transaction, cancellationToken);
+            if (Interlocked.CompareExchange(ref _state, Started, Waiting) != Waiting)
+            {
+                return;
+            }
+
+            await _dropOnCancel.DisposeAsync();
+            _value = await _write(connection, transaction, _cancellationToken);
         }
 
         public override void Complete() => _result.TrySetResult(_value);

@@ -68,6 +68,16 @@ public sealed class SqliteHealthStore : IHealthStore, IAsyncDisposable, IDisposa
             CREATE INDEX IF NOT EXISTS history_undispatched ON history (recorded_seq) WHERE dispatched = 0;
             -- The next recorded_seq is MAX + 1: without this index every change scanned the whole history.
             CREATE INDEX IF NOT EXISTS history_seq ON history (recorded_seq);
+            CREATE TABLE IF NOT EXISTS answers (
+                request_id       TEXT NOT NULL PRIMARY KEY,
+                cust_space_id    TEXT NOT NULL,
+                node_type        TEXT NOT NULL,
+                node_id          TEXT NOT NULL,
+                version          INTEGER NOT NULL,
+                checked_at_ticks INTEGER NOT NULL,
+                from_cache       INTEGER NOT NULL,
+                answered_at_ms   INTEGER NOT NULL);
+            CREATE INDEX IF NOT EXISTS answers_answered_at ON answers (answered_at_ms);
             """, cancellationToken);
         // Files written before history rows carried a schema hold schema 1 (the published event).
         if (!await HasColumnAsync(connection, "history", "schema", cancellationToken))
@@ -258,6 +268,52 @@ public sealed class SqliteHealthStore : IHealthStore, IAsyncDisposable, IDisposa
 
         return changes;
     }
+
+    public Task RememberAnswerAsync(AnsweredRequest answer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        return _commits.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = Command(connection, transaction, """
+                INSERT INTO answers (request_id, cust_space_id, node_type, node_id, version, checked_at_ticks, from_cache, answered_at_ms)
+                VALUES ($r, $c, $t, $n, $v, $at, $cache, $answered) ON CONFLICT DO NOTHING
+                """, answer.Node);
+            command.Parameters.AddWithValue("$r", answer.RequestId.ToString("N"));
+            command.Parameters.AddWithValue("$v", answer.Version);
+            command.Parameters.AddWithValue("$at", answer.CheckedAt.UtcTicks);
+            command.Parameters.AddWithValue("$cache", answer.FromCache ? 1 : 0);
+            command.Parameters.AddWithValue("$answered", answer.AnsweredAt.ToUnixTimeMilliseconds());
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+    }
+
+    public async Task<AnsweredRequest?> FindAnswerAsync(Guid requestId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT cust_space_id, node_type, node_id, version, checked_at_ticks, from_cache, answered_at_ms FROM answers WHERE request_id = $r
+            """;
+        command.Parameters.AddWithValue("$r", requestId.ToString("N"));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new AnsweredRequest(requestId, new NodeKey(reader.GetString(0), reader.GetString(1), reader.GetString(2)), reader.GetInt64(3),
+                new DateTimeOffset(reader.GetInt64(4), TimeSpan.Zero), reader.GetInt64(5) == 1, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)))
+            : null;
+    }
+
+    public Task<int> ForgetAnswersAsync(DateTimeOffset answeredBefore, int max, CancellationToken cancellationToken) =>
+        _commits.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                DELETE FROM answers WHERE rowid IN (SELECT rowid FROM answers WHERE answered_at_ms < $before ORDER BY answered_at_ms LIMIT $max)
+                """;
+            command.Parameters.AddWithValue("$before", answeredBefore.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$max", max);
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
 
     public async Task PingAsync(CancellationToken cancellationToken)
     {

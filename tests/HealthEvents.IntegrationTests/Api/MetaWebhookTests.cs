@@ -119,7 +119,8 @@ public class MetaWebhookTests
 
         var changed = await h.WaitForAsync<HealthStatusChanged>(c => c.NodeId == TestScenarios.AlphaTemplate && c.Version == 2, TimeSpan.FromSeconds(15));
         Assert.Equal(("BLOCKED", "AVAILABLE"), (changed.Previous, changed.Current));
-        Assert.Contains(h.Simulator.Webhooks.Sent, s => s.Field == "message_template_status_update" && s.Status == 200);
+        // The simulator records a delivery when its POST returns, which can be after the change it caused is published.
+        await Eventually.TrueAsync(() => h.Simulator.Webhooks.Sent.Any(s => s.Field == "message_template_status_update" && s.Status == 200), TimeSpan.FromSeconds(10), "the simulator's delivery answered 200");
     }
 
     [Fact]
@@ -139,8 +140,10 @@ public class MetaWebhookTests
         Assert.Equal(("PENDING", "PAUSED", "RED"), (paused.PreviousReadiness!.TemplateStatus, paused.Readiness!.TemplateStatus, paused.Readiness.TemplateQuality));
         var dropped = await h.WaitForAsync<HealthStatusChanged>(c => c.NodeId == TestScenarios.AlphaPhone && c.Version == 2, TimeSpan.FromSeconds(15));
         Assert.Equal(("GREEN", "RED", "TIER_250"), (dropped.PreviousReadiness!.QualityRating, dropped.Readiness!.QualityRating, dropped.Readiness.MessagingLimit));
-        Assert.Contains(h.Simulator.Webhooks.Sent, s => s.Field == "message_template_quality_update" && s.Status == 200);
-        Assert.Contains(h.Simulator.Webhooks.Sent, s => s.Field == "phone_number_quality_update" && s.Status == 200);
+        await Eventually.TrueAsync(
+            () => h.Simulator.Webhooks.Sent.Any(s => s.Field == "message_template_quality_update" && s.Status == 200)
+                && h.Simulator.Webhooks.Sent.Any(s => s.Field == "phone_number_quality_update" && s.Status == 200),
+            TimeSpan.FromSeconds(10), "the simulator's quality deliveries answered 200");
         var events = await api.GetAsync("/v1/events?CustSpaceId=alpha");
         Assert.Contains(events.Data.GetProperty("Events").EnumerateArray(),
             e => e.GetProperty("Readiness").ValueKind == System.Text.Json.JsonValueKind.Object && e.GetProperty("Readiness").GetProperty("TemplateStatus").GetString() == "PAUSED");

@@ -45,6 +45,26 @@ public abstract class HealthStoreContract
     }
 
     [Fact]
+    public async Task A_requests_first_answer_is_remembered_exactly_until_forgotten()
+    {
+        var store = await CreateStoreAsync();
+        var request = Guid.NewGuid();
+        var first = new AnsweredRequest(request, Key(), 3, T0.AddTicks(1234567), FromCache: false, T0.AddSeconds(1));
+        await store.RememberAnswerAsync(first, Ct);
+        await store.RememberAnswerAsync(first with { Version = 4, FromCache = true, AnsweredAt = T0.AddSeconds(5) }, Ct);
+        var later = new AnsweredRequest(Guid.NewGuid(), Key(node: "999"), 1, T0, FromCache: true, T0.AddMinutes(10));
+        await store.RememberAnswerAsync(later, Ct);
+
+        Assert.Equal(first, await store.FindAnswerAsync(request, Ct));
+        Assert.Null(await store.FindAnswerAsync(Guid.NewGuid(), Ct));
+
+        Assert.Equal(1, await store.ForgetAnswersAsync(T0.AddMinutes(5), 100, Ct));
+        Assert.Null(await store.FindAnswerAsync(request, Ct));
+        Assert.Equal(later, await store.FindAnswerAsync(later.RequestId, Ct));
+        Assert.Equal(0, await store.ForgetAnswersAsync(T0.AddMinutes(5), 100, Ct));
+    }
+
+    [Fact]
     public async Task A_node_never_seen_has_no_snapshot()
     {
         var store = await CreateStoreAsync();

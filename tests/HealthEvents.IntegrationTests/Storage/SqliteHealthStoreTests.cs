@@ -15,6 +15,35 @@ public sealed class SqliteHealthStoreTests : HealthStoreContract, IDisposable
     }
 
     [Fact]
+    public async Task A_write_cancelled_while_another_process_holds_the_file_is_dropped_not_run_later()
+    {
+        var store = (SqliteHealthStore)await CreateStoreAsync();
+        await using var locker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_directory, "store.db")};Pooling=False");
+        await locker.OpenAsync(Ct);
+        await using (var exclusive = locker.CreateCommand())
+        {
+            exclusive.CommandText = "BEGIN EXCLUSIVE;";
+            await exclusive.ExecuteNonQueryAsync(Ct);
+        }
+
+        var answer = new AnsweredRequest(Guid.NewGuid(), new("cs-alpha", "phone", "1"), 1, DateTimeOffset.UnixEpoch, FromCache: true, DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        // Not the lock's "database is locked" after the 30 s busy timeout: the caller's own cancellation.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.RememberAnswerAsync(answer, deadline.Token));
+
+        await using (var release = locker.CreateCommand())
+        {
+            release.CommandText = "ROLLBACK;";
+            await release.ExecuteNonQueryAsync(Ct);
+        }
+
+        var later = answer with { RequestId = Guid.NewGuid() };
+        await store.RememberAnswerAsync(later, Ct);
+        Assert.Equal(later, await store.FindAnswerAsync(later.RequestId, Ct));
+        Assert.Null(await store.FindAnswerAsync(answer.RequestId, Ct));
+    }
+
+    [Fact]
     public async Task The_database_runs_in_wal_mode()
     {
         await CreateStoreAsync();

@@ -52,6 +52,45 @@ public class HealthCheckProcessorSpecs
     }
 
     [Fact]
+    public async Task A_redelivered_request_gets_its_first_answer_again_though_meta_and_the_store_moved_on()
+    {
+        await using var pipeline = await StartAsync();
+        var answers = pipeline.Get<AnswerMemory>();
+        pipeline.Graph.Status[Waba] = "LIMITED";
+        var changed = Ask(WabaCheck());
+        var unchanged = Ask(WabaCheck());
+        var first = await AnswerAsync(changed);
+        Assert.Equal((1, "LIMITED"), (first.Version, first.Snapshot.CanSendMessage));
+        var firstOfUnchanged = await AnswerAsync(unchanged);
+
+        // After both answers went out, other checks store a re-check that changes nothing (it moves the check time), then a change.
+        var key = new Domain.HealthChecks.NodeKey("alpha", NodeTypes.Waba, Waba);
+        var recorder = pipeline.Get<SnapshotRecorder>();
+        var stored = (await pipeline.Store.GetAsync(key, Ct))!;
+        await recorder.RecordAsync(key, stored.Identity, stored.Snapshot with { CheckedAt = DateTimeOffset.UtcNow.AddSeconds(1) }, null, Ct);
+        var blocked = stored.Snapshot with { CanSendMessage = "BLOCKED", CheckedAt = DateTimeOffset.UtcNow.AddSeconds(2) };
+        Assert.Equal(2, (await recorder.RecordAsync(key, stored.Identity, blocked, null, Ct)).Stored.Version);
+        var calls = pipeline.Graph.HealthCalls;
+
+        Assert.Equal(Json(first), Json(await AnswerAsync(changed with { Redelivered = true })));
+        Assert.Equal(Json(firstOfUnchanged), Json(await AnswerAsync(unchanged with { Redelivered = true })));
+        Assert.Equal(calls, pipeline.Graph.HealthCalls);
+        // Without the broker's redelivered mark the record is not looked at: the store's newer answer.
+        Assert.Equal(2, (await AnswerAsync(changed)).Version);
+        // Redelivered but never answered (the process died before the answer): checked as any request.
+        Assert.Equal(2, (await AnswerAsync(Ask(WabaCheck(), DateTimeOffset.UtcNow.AddSeconds(-5)) with { Redelivered = true })).Version);
+
+        async Task<HealthCheckCompleted> AnswerAsync(CheckRequest request)
+        {
+            var completed = Assert.IsType<CheckOutcome.Completed>(await pipeline.Get<HealthCheckProcessor>().ProcessAsync(request, Ct)).Event;
+            await answers.RememberAsync(request.RequestId, completed, Ct);
+            return completed;
+        }
+
+        static string Json(HealthCheckCompleted completed) => System.Text.Json.JsonSerializer.Serialize(completed);
+    }
+
+    [Fact]
     public async Task A_snapshot_younger_than_max_age_answers_without_meta()
     {
         await using var pipeline = await StartAsync();

@@ -145,6 +145,13 @@ public class SnapshotRecorderSpecs
         public Task<IReadOnlyList<StoredChange>> GetChangesAsync(string custSpaceId, DateTimeOffset checkedFrom, DateTimeOffset checkedUntil, int max, CancellationToken cancellationToken) =>
             inner.GetChangesAsync(custSpaceId, checkedFrom, checkedUntil, max, cancellationToken);
 
+        public Task RememberAnswerAsync(AnsweredRequest answer, CancellationToken cancellationToken) => inner.RememberAnswerAsync(answer, cancellationToken);
+
+        public Task<AnsweredRequest?> FindAnswerAsync(Guid requestId, CancellationToken cancellationToken) => inner.FindAnswerAsync(requestId, cancellationToken);
+
+        public Task<int> ForgetAnswersAsync(DateTimeOffset answeredBefore, int max, CancellationToken cancellationToken) =>
+            inner.ForgetAnswersAsync(answeredBefore, max, cancellationToken);
+
         public Task PingAsync(CancellationToken cancellationToken) => inner.PingAsync(cancellationToken);
 
         private async Task InterfereAsync()
