@@ -20,11 +20,11 @@ public sealed class BoundedHealthStore(IHealthStore inner, int maxConcurrentOper
     public Task<StoredSnapshot?> GetAsync(NodeKey key, CancellationToken cancellationToken) =>
         BoundAsync(ct => inner.GetAsync(key, ct), cancellationToken);
 
-    public Task<SaveResult> SaveChangeAsync(StoredChange change, CancellationToken cancellationToken) =>
-        BoundAsync(ct => inner.SaveChangeAsync(change, ct), cancellationToken);
+    public Task<SaveResult> SaveChangeAsync(StoredChange change, AnsweredRequest? answer, CancellationToken cancellationToken) =>
+        BoundAsync(ct => inner.SaveChangeAsync(change, answer, ct), cancellationToken);
 
-    public Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, CancellationToken cancellationToken) =>
-        BoundAsync(ct => inner.SaveRecheckAsync(current, ct), cancellationToken);
+    public Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, AnsweredRequest? answer, CancellationToken cancellationToken) =>
+        BoundAsync(ct => inner.SaveRecheckAsync(current, answer, ct), cancellationToken);
 
     public Task<IReadOnlyList<StoredChange>> GetUndispatchedAsync(int max, CancellationToken cancellationToken) =>
         BoundAsync(ct => inner.GetUndispatchedAsync(max, ct), cancellationToken);

@@ -19,13 +19,19 @@ public interface IHealthStore
     /// not-yet-published outbox entry, all or nothing. <see cref="SaveResult.Conflict"/> when the
     /// stored version is no longer <c>change.Version - 1</c> (0 meaning "no snapshot yet").
     /// </summary>
-    Task<SaveResult> SaveChangeAsync(StoredChange change, CancellationToken cancellationToken);
+    Task<SaveResult> SaveChangeAsync(StoredChange change, CancellationToken cancellationToken) => SaveChangeAsync(change, null, cancellationToken);
+
+    /// <summary>The same, keeping <paramref name="answer"/> (<see cref="RememberAnswerAsync"/>) in the same write when it is saved.</summary>
+    Task<SaveResult> SaveChangeAsync(StoredChange change, AnsweredRequest? answer, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records an unchanged re-check: the snapshot's CheckedAt moves forward (never back) when the
     /// stored version is still <c>current.Version</c>; otherwise <see cref="SaveResult.Conflict"/>.
     /// </summary>
-    Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, CancellationToken cancellationToken);
+    Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, CancellationToken cancellationToken) => SaveRecheckAsync(current, null, cancellationToken);
+
+    /// <summary>The same, keeping <paramref name="answer"/> (<see cref="RememberAnswerAsync"/>) in the same write when it is saved.</summary>
+    Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, AnsweredRequest? answer, CancellationToken cancellationToken);
 
     /// <summary>Changes stored but not yet marked published, oldest first.</summary>
     Task<IReadOnlyList<StoredChange>> GetUndispatchedAsync(int max, CancellationToken cancellationToken);

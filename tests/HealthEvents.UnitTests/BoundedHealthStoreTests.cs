@@ -66,9 +66,9 @@ public class BoundedHealthStoreTests
 
         public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task<SaveResult> SaveChangeAsync(StoredChange change, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<SaveResult> SaveChangeAsync(StoredChange change, AnsweredRequest? answer, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, AnsweredRequest? answer, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<StoredChange>> GetUndispatchedAsync(int max, CancellationToken cancellationToken) => throw new NotSupportedException();
 

@@ -11,7 +11,8 @@ namespace HealthEvents.Core.HealthChecks;
 /// Keeps a redelivered request's answer the same as its first. An answer goes out before the
 /// request is acknowledged; if the process dies in between, RabbitMQ delivers the request again,
 /// and by then another check may have stored a newer snapshot of the node. So each completion is
-/// remembered in the store (node, version, check time) before it is sent, and a copy the broker
+/// remembered in the store (node, version, check time) before it is sent — in the snapshot's own
+/// write when the answer came from Meta (<see cref="SnapshotRecorder"/>) — and a copy the broker
 /// marks redelivered answers from that record: the same version, the same check time, under the
 /// same derived MessageId — the same message. Records older than <c>HealthChecks:AnswerMemory</c>
 /// are forgotten; a copy redelivered later than that is checked again.
@@ -59,7 +60,7 @@ public sealed class AnswerMemory(IHealthStore store, IOptions<HealthChecksOption
             return null;
         }
 
-        return new CheckOutcome.Completed(OutcomeEvents.Completed(snapshot, answered.FromCache, request.Message.PlannedRecipients), null);
+        return new CheckOutcome.Completed(OutcomeEvents.Completed(snapshot, answered.FromCache, request.Message.PlannedRecipients), null, Remembered: true);
     }
 
     /// <summary>The snapshot of the answered version (the current one, or the one its successor replaced) at the answered check time.</summary>

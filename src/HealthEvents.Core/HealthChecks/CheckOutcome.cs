@@ -12,8 +12,11 @@ public abstract record CheckOutcome
     {
     }
 
-    /// <summary>Answered, from Meta or the store; <paramref name="Change"/> is the stored change it caused, if any.</summary>
-    public sealed record Completed(HealthCheckCompleted Event, StoredChange? Change) : CheckOutcome;
+    /// <summary>
+    /// Answered, from Meta or the store; <paramref name="Change"/> is the stored change it caused, if
+    /// any; <paramref name="Remembered"/> when the store already keeps this answer (<see cref="AnswerMemory"/>).
+    /// </summary>
+    public sealed record Completed(HealthCheckCompleted Event, StoredChange? Change, bool Remembered = false) : CheckOutcome;
 
     /// <summary>Not answered, and why.</summary>
     public sealed record Rejected(HealthCheckRejected Event) : CheckOutcome;

@@ -184,8 +184,8 @@ public sealed class HealthCheckProcessor(
         }
 
         var snapshot = ((GraphAnswer<HealthSnapshot>.Answered)answer).Value;
-        var recorded = await recorder.RecordAsync(key, node.Identity, snapshot, stored, cancellationToken);
-        return new CheckOutcome.Completed(OutcomeEvents.Completed(recorded.Stored, fromCache: false, request.Message.PlannedRecipients), recorded.Change);
+        var recorded = await recorder.RecordAsync(key, node.Identity, snapshot, stored, request.RequestId, cancellationToken);
+        return new CheckOutcome.Completed(OutcomeEvents.Completed(recorded.Stored, fromCache: false, request.Message.PlannedRecipients), recorded.Change, recorded.Remembered);
     }
 
     private bool IsFresh(StoredSnapshot? stored, CheckTarget target, CheckRequest request) =>

@@ -98,7 +98,7 @@ public sealed class HealthCheckRequestedConsumer(
                 metrics.CheckAnswered(request.CustSpaceId, "rejected:" + rejected.Reason);
                 break;
 
-            case CheckOutcome.Completed { Event: var completed, Change: var change }:
+            case CheckOutcome.Completed { Event: var completed, Change: var change, Remembered: var remembered }:
                 using (logger.BeginScope(new Dictionary<string, object?> { ["NodeId"] = completed.NodeId }))
                 {
                     if (change is not null)
@@ -110,8 +110,12 @@ public sealed class HealthCheckRequestedConsumer(
 
                     logger.LogInformation("Check completed: {CanSendMessage}, version {Version}{Cache}",
                         completed.Snapshot.CanSendMessage, completed.Version, completed.FromCache ? " (from store)" : "");
-                    // Remembered before it is sent: a copy redelivered after a crash then answers the same.
-                    await answers.RememberAsync(messageId, completed, context.CancellationToken);
+                    // Remembered before it is sent (a fresh answer already was, with its snapshot): a copy redelivered after a crash then answers the same.
+                    if (!remembered)
+                    {
+                        await answers.RememberAsync(messageId, completed, context.CancellationToken);
+                    }
+
                     await OutcomeAnswer.SendAsync(context, completed);
                     statuses.Answered(messageId, completed);
                     metrics.CheckAnswered(request.CustSpaceId, completed.FromCache ? "cached" : "completed");

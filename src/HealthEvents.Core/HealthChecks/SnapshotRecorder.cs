@@ -16,31 +16,42 @@ public sealed class SnapshotRecorder(IHealthStore store)
 
     // alreadyRead: the stored snapshot if the caller has just read it; it saves one read, and a
     // write that happened in between still makes the conditional save conflict and re-read.
-    public async Task<Recorded> RecordAsync(NodeKey key, NodeIdentity identity, HealthSnapshot fresh, StoredSnapshot? alreadyRead, CancellationToken cancellationToken)
+    public Task<Recorded> RecordAsync(NodeKey key, NodeIdentity identity, HealthSnapshot fresh, StoredSnapshot? alreadyRead, CancellationToken cancellationToken) =>
+        RecordAsync(key, identity, fresh, alreadyRead, answering: null, cancellationToken);
+
+    /// <summary>
+    /// The same for the request <paramref name="answering"/>: what it will be answered with is kept
+    /// in the same write (<see cref="AnswerMemory"/>), so its answer costs no write of its own.
+    /// </summary>
+    public async Task<Recorded> RecordAsync(
+        NodeKey key, NodeIdentity identity, HealthSnapshot fresh, StoredSnapshot? alreadyRead, Guid? answering, CancellationToken cancellationToken)
     {
+        AnsweredRequest? Answer(StoredSnapshot answer) =>
+            answering is { } requestId ? new(requestId, key, answer.Version, answer.Snapshot.CheckedAt, FromCache: false, fresh.CheckedAt) : null;
+
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var stored = attempt == 0 && alreadyRead is not null ? alreadyRead : await store.GetAsync(key, cancellationToken);
             if (stored is not null && stored.Snapshot.CheckedAt > fresh.CheckedAt)
             {
-                return new Recorded(stored, null);
+                return new Recorded(stored, null, Remembered: false);
             }
 
             if (stored is not null && !SnapshotComparer.IsChange(stored.Snapshot, fresh))
             {
                 var refreshed = stored with { Snapshot = fresh };
-                if (await store.SaveRecheckAsync(refreshed, cancellationToken) == SaveResult.Saved)
+                if (await store.SaveRecheckAsync(refreshed, Answer(refreshed), cancellationToken) == SaveResult.Saved)
                 {
-                    return new Recorded(refreshed, null);
+                    return new Recorded(refreshed, null, answering is not null);
                 }
 
                 continue;
             }
 
             var change = StoredChange.Next(key, identity, fresh, stored);
-            if (await store.SaveChangeAsync(change, cancellationToken) == SaveResult.Saved)
+            if (await store.SaveChangeAsync(change, Answer(change.After), cancellationToken) == SaveResult.Saved)
             {
-                return new Recorded(change.After, change);
+                return new Recorded(change.After, change, answering is not null);
             }
         }
 
@@ -48,8 +59,8 @@ public sealed class SnapshotRecorder(IHealthStore store)
     }
 }
 
-/// <summary>What was stored, and the change when it was one.</summary>
-public sealed record Recorded(StoredSnapshot Stored, StoredChange? Change);
+/// <summary>What was stored, the change when it was one, and whether the answer it gives was kept with it.</summary>
+public sealed record Recorded(StoredSnapshot Stored, StoredChange? Change, bool Remembered = false);
 
 /// <summary>Other writers kept winning; the message is retried.</summary>
 public sealed class StoreConflictException(NodeKey key)

@@ -59,7 +59,24 @@ public sealed class MongoHealthStore(IMongoDatabase database) : IHealthStore
             : new StoredSnapshot(key, FromBson<NodeIdentity>(doc["identity"]), FromBson<HealthSnapshot>(doc["snapshot"]), doc["version"].ToInt64());
     }
 
-    public async Task<SaveResult> SaveChangeAsync(StoredChange change, CancellationToken cancellationToken)
+    public async Task<SaveResult> SaveChangeAsync(StoredChange change, AnsweredRequest? answer, CancellationToken cancellationToken) =>
+        await WriteChangeAsync(change, cancellationToken) == SaveResult.Saved ? await AlsoRememberAsync(answer, cancellationToken) : SaveResult.Conflict;
+
+    public async Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, AnsweredRequest? answer, CancellationToken cancellationToken) =>
+        await WriteRecheckAsync(current, cancellationToken) == SaveResult.Saved ? await AlsoRememberAsync(answer, cancellationToken) : SaveResult.Conflict;
+
+    // No multi-document transaction: the answer's record follows its snapshot's write, before the answer is sent.
+    private async Task<SaveResult> AlsoRememberAsync(AnsweredRequest? answer, CancellationToken cancellationToken)
+    {
+        if (answer is not null)
+        {
+            await RememberAnswerAsync(answer, cancellationToken);
+        }
+
+        return SaveResult.Saved;
+    }
+
+    private async Task<SaveResult> WriteChangeAsync(StoredChange change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
         var current = change.After;
@@ -108,7 +125,7 @@ public sealed class MongoHealthStore(IMongoDatabase database) : IHealthStore
         return SaveResult.Saved;
     }
 
-    public async Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, CancellationToken cancellationToken)
+    private async Task<SaveResult> WriteRecheckAsync(StoredSnapshot current, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(current);
         var at = current.Snapshot.CheckedAt.ToUnixTimeMilliseconds();

@@ -69,7 +69,7 @@ public sealed class SqliteHealthStore : IHealthStore, IAsyncDisposable, IDisposa
             -- The next recorded_seq is MAX + 1: without this index every change scanned the whole history.
             CREATE INDEX IF NOT EXISTS history_seq ON history (recorded_seq);
             CREATE TABLE IF NOT EXISTS answers (
-                request_id       TEXT NOT NULL PRIMARY KEY,
+                request_id       BLOB NOT NULL PRIMARY KEY,
                 cust_space_id    TEXT NOT NULL,
                 node_type        TEXT NOT NULL,
                 node_id          TEXT NOT NULL,
@@ -108,10 +108,13 @@ public sealed class SqliteHealthStore : IHealthStore, IAsyncDisposable, IDisposa
             : null;
     }
 
-    public Task<SaveResult> SaveChangeAsync(StoredChange change, CancellationToken cancellationToken)
+    public Task<SaveResult> SaveChangeAsync(StoredChange change, AnsweredRequest? answer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
-        return _commits.WriteAsync((connection, transaction, ct) => WriteChangeAsync(connection, transaction, change, ct), cancellationToken);
+        return _commits.WriteAsync(async (connection, transaction, ct) =>
+            await WriteChangeAsync(connection, transaction, change, ct) == SaveResult.Saved
+                ? await WriteAnswerAsync(connection, transaction, answer, ct)
+                : SaveResult.Conflict, cancellationToken);
     }
 
     private static async Task<SaveResult> WriteChangeAsync(SqliteConnection connection, SqliteTransaction transaction, StoredChange change, CancellationToken cancellationToken)
@@ -148,7 +151,7 @@ public sealed class SqliteHealthStore : IHealthStore, IAsyncDisposable, IDisposa
         return SaveResult.Saved;
     }
 
-    public Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, CancellationToken cancellationToken)
+    public Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, AnsweredRequest? answer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(current);
         return _commits.WriteAsync(async (connection, transaction, ct) =>
@@ -159,7 +162,7 @@ public sealed class SqliteHealthStore : IHealthStore, IAsyncDisposable, IDisposa
                 checked_at_ms = MAX(checked_at_ms, $at)
             WHERE cust_space_id = $c AND node_type = $t AND node_id = $n AND version = $v
             """, current);
-            return await command.ExecuteNonQueryAsync(ct) == 1 ? SaveResult.Saved : SaveResult.Conflict;
+            return await command.ExecuteNonQueryAsync(ct) == 1 ? await WriteAnswerAsync(connection, transaction, answer, ct) : SaveResult.Conflict;
         }, cancellationToken);
     }
 
@@ -272,19 +275,27 @@ public sealed class SqliteHealthStore : IHealthStore, IAsyncDisposable, IDisposa
     public Task RememberAnswerAsync(AnsweredRequest answer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(answer);
-        return _commits.WriteAsync(async (connection, transaction, ct) =>
+        return _commits.WriteAsync((connection, transaction, ct) => WriteAnswerAsync(connection, transaction, answer, ct), cancellationToken);
+    }
+
+    private static async Task<SaveResult> WriteAnswerAsync(SqliteConnection connection, SqliteTransaction transaction, AnsweredRequest? answer, CancellationToken cancellationToken)
+    {
+        if (answer is null)
         {
-            await using var command = Command(connection, transaction, """
-                INSERT INTO answers (request_id, cust_space_id, node_type, node_id, version, checked_at_ticks, from_cache, answered_at_ms)
-                VALUES ($r, $c, $t, $n, $v, $at, $cache, $answered) ON CONFLICT DO NOTHING
-                """, answer.Node);
-            command.Parameters.AddWithValue("$r", answer.RequestId.ToString("N"));
-            command.Parameters.AddWithValue("$v", answer.Version);
-            command.Parameters.AddWithValue("$at", answer.CheckedAt.UtcTicks);
-            command.Parameters.AddWithValue("$cache", answer.FromCache ? 1 : 0);
-            command.Parameters.AddWithValue("$answered", answer.AnsweredAt.ToUnixTimeMilliseconds());
-            return await command.ExecuteNonQueryAsync(ct);
-        }, cancellationToken);
+            return SaveResult.Saved;
+        }
+
+        await using var command = Command(connection, transaction, """
+            INSERT INTO answers (request_id, cust_space_id, node_type, node_id, version, checked_at_ticks, from_cache, answered_at_ms)
+            VALUES ($r, $c, $t, $n, $v, $at, $cache, $answered) ON CONFLICT DO NOTHING
+            """, answer.Node);
+        command.Parameters.AddWithValue("$r", answer.RequestId.ToByteArray());
+        command.Parameters.AddWithValue("$v", answer.Version);
+        command.Parameters.AddWithValue("$at", answer.CheckedAt.UtcTicks);
+        command.Parameters.AddWithValue("$cache", answer.FromCache ? 1 : 0);
+        command.Parameters.AddWithValue("$answered", answer.AnsweredAt.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return SaveResult.Saved;
     }
 
     public async Task<AnsweredRequest?> FindAnswerAsync(Guid requestId, CancellationToken cancellationToken)
@@ -294,7 +305,7 @@ public sealed class SqliteHealthStore : IHealthStore, IAsyncDisposable, IDisposa
         command.CommandText = """
             SELECT cust_space_id, node_type, node_id, version, checked_at_ticks, from_cache, answered_at_ms FROM answers WHERE request_id = $r
             """;
-        command.Parameters.AddWithValue("$r", requestId.ToString("N"));
+        command.Parameters.AddWithValue("$r", requestId.ToByteArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new AnsweredRequest(requestId, new NodeKey(reader.GetString(0), reader.GetString(1), reader.GetString(2)), reader.GetInt64(3),

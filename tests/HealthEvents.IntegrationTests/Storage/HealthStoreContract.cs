@@ -65,6 +65,26 @@ public abstract class HealthStoreContract
     }
 
     [Fact]
+    public async Task An_answer_saved_with_its_snapshot_is_kept_only_when_the_snapshot_is()
+    {
+        var store = await CreateStoreAsync();
+        var (first, change) = Change(Key(), 1, "LIMITED", T0);
+        var withChange = new AnsweredRequest(Guid.NewGuid(), Key(), 1, T0, FromCache: false, T0);
+        Assert.Equal(SaveResult.Saved, await store.SaveChangeAsync(change, withChange, Ct));
+        var lost = withChange with { RequestId = Guid.NewGuid() };
+        Assert.Equal(SaveResult.Conflict, await store.SaveChangeAsync(change, lost, Ct));
+        var withRecheck = new AnsweredRequest(Guid.NewGuid(), Key(), 1, T0.AddMinutes(1), FromCache: false, T0.AddMinutes(1));
+        Assert.Equal(SaveResult.Saved, await store.SaveRecheckAsync(first with { Snapshot = first.Snapshot with { CheckedAt = T0.AddMinutes(1) } }, withRecheck, Ct));
+        var stale = withRecheck with { RequestId = Guid.NewGuid() };
+        Assert.Equal(SaveResult.Conflict, await store.SaveRecheckAsync(first with { Version = 7 }, stale, Ct));
+
+        Assert.Equal(withChange, await store.FindAnswerAsync(withChange.RequestId, Ct));
+        Assert.Equal(withRecheck, await store.FindAnswerAsync(withRecheck.RequestId, Ct));
+        Assert.Null(await store.FindAnswerAsync(lost.RequestId, Ct));
+        Assert.Null(await store.FindAnswerAsync(stale.RequestId, Ct));
+    }
+
+    [Fact]
     public async Task A_node_never_seen_has_no_snapshot()
     {
         var store = await CreateStoreAsync();

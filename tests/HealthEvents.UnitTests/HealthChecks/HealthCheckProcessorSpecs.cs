@@ -60,7 +60,8 @@ public class HealthCheckProcessorSpecs
         var changed = Ask(WabaCheck());
         var unchanged = Ask(WabaCheck());
         var first = await AnswerAsync(changed);
-        Assert.Equal((1, "LIMITED"), (first.Version, first.Snapshot.CanSendMessage));
+        Assert.Equal((1, "LIMITED", false), (first.Version, first.Snapshot.CanSendMessage, first.FromCache));
+        Assert.Equal(first.Snapshot.CheckedAt, (await pipeline.Store.FindAnswerAsync(changed.RequestId, Ct))?.CheckedAt);
         var firstOfUnchanged = await AnswerAsync(unchanged);
 
         // After both answers went out, other checks store a re-check that changes nothing (it moves the check time), then a change.
@@ -82,9 +83,14 @@ public class HealthCheckProcessorSpecs
 
         async Task<HealthCheckCompleted> AnswerAsync(CheckRequest request)
         {
-            var completed = Assert.IsType<CheckOutcome.Completed>(await pipeline.Get<HealthCheckProcessor>().ProcessAsync(request, Ct)).Event;
-            await answers.RememberAsync(request.RequestId, completed, Ct);
-            return completed;
+            // As the consumer does: a fresh answer was kept with its snapshot, one from the store is kept now.
+            var outcome = Assert.IsType<CheckOutcome.Completed>(await pipeline.Get<HealthCheckProcessor>().ProcessAsync(request, Ct));
+            if (!outcome.Remembered)
+            {
+                await answers.RememberAsync(request.RequestId, outcome.Event, Ct);
+            }
+
+            return outcome.Event;
         }
 
         static string Json(HealthCheckCompleted completed) => System.Text.Json.JsonSerializer.Serialize(completed);

@@ -120,16 +120,16 @@ public class SnapshotRecorderSpecs
 
         public Task<StoredSnapshot?> GetAsync(NodeKey key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
 
-        public async Task<SaveResult> SaveChangeAsync(StoredChange change, CancellationToken cancellationToken)
+        public async Task<SaveResult> SaveChangeAsync(StoredChange change, AnsweredRequest? answer, CancellationToken cancellationToken)
         {
             await InterfereAsync();
-            return await inner.SaveChangeAsync(change, cancellationToken);
+            return await inner.SaveChangeAsync(change, answer, cancellationToken);
         }
 
-        public async Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, CancellationToken cancellationToken)
+        public async Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, AnsweredRequest? answer, CancellationToken cancellationToken)
         {
             await InterfereAsync();
-            return await inner.SaveRecheckAsync(current, cancellationToken);
+            return await inner.SaveRecheckAsync(current, answer, cancellationToken);
         }
 
         public Task<IReadOnlyList<StoredChange>> GetUndispatchedAsync(int max, CancellationToken cancellationToken) => inner.GetUndispatchedAsync(max, cancellationToken);

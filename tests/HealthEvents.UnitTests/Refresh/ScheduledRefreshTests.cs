@@ -86,9 +86,9 @@ public class ScheduledRefreshTests
 
         public Task<StoredSnapshot?> GetAsync(NodeKey key, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<SaveResult> SaveChangeAsync(StoredChange change, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<SaveResult> SaveChangeAsync(StoredChange change, AnsweredRequest? answer, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-        public Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<SaveResult> SaveRecheckAsync(StoredSnapshot current, AnsweredRequest? answer, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<StoredChange>> GetUndispatchedAsync(int max, CancellationToken cancellationToken) => throw new NotSupportedException();
 
