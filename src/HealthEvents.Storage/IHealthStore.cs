@@ -56,7 +56,10 @@ public interface IHealthStore
     /// <summary>What <paramref name="requestId"/> was answered with, if it is still remembered.</summary>
     Task<AnsweredRequest?> FindAnswerAsync(Guid requestId, CancellationToken cancellationToken);
 
-    /// <summary>Forgets up to <paramref name="max"/> answers given before <paramref name="answeredBefore"/>; returns how many.</summary>
+    /// <summary>
+    /// Forgets answers given before <paramref name="answeredBefore"/> among the <paramref name="max"/>
+    /// oldest recorded; returns how many (fewer than <paramref name="max"/> once younger ones are reached).
+    /// </summary>
     Task<int> ForgetAnswersAsync(DateTimeOffset answeredBefore, int max, CancellationToken cancellationToken);
 
     /// <summary>Completes when the store could take a write now; writes nothing (readiness probes).</summary>
