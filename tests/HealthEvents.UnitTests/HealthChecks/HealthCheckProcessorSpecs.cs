@@ -160,12 +160,14 @@ public class HealthCheckProcessorSpecs
     [Fact]
     public async Task A_request_asked_after_the_last_answer_is_not_answered_from_it_but_waits_its_turn_for_meta()
     {
-        await using var pipeline = await StartAsync();
-        await pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck()), Ct);
+        // A clock that stands still: however slow the machine, the second check comes straight after the first.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var pipeline = await StartAsync(time: time);
+        await pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck(), time.GetUtcNow()), Ct);
 
         // Straight after the first check: the tenant's schedule (5/s) promises it the next start, 200 ms after the first.
         var second = Assert.IsType<CheckOutcome.Parked>(
-            await pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck(), DateTimeOffset.UtcNow.AddMilliseconds(1)), Ct));
+            await pipeline.Get<HealthCheckProcessor>().ProcessAsync(Ask(WabaCheck(), time.GetUtcNow().AddMilliseconds(1)), Ct));
 
         Assert.Equal(WaitReason.TenantRate, second.Reason);
         // Woken a moment before the start it was promised, so its call is at the gate when the window frees.

@@ -35,7 +35,8 @@ public sealed class CheckPipeline : IAsyncDisposable
 
     public Tenant Alpha => Get<ITenantRegistry>().TryGet("alpha", out var tenant) ? tenant : throw new InvalidOperationException();
 
-    public static async Task<CheckPipeline> StartAsync(StubGraph? graph = null)
+    /// <param name="time">The clock of every collaborator (the budget, the store's check times); the system's unless given.</param>
+    public static async Task<CheckPipeline> StartAsync(StubGraph? graph = null, TimeProvider? time = null)
     {
         graph ??= new StubGraph();
         var directory = Directory.CreateTempSubdirectory("healthevents-unit-").FullName;
@@ -50,6 +51,11 @@ public sealed class CheckPipeline : IAsyncDisposable
             ["Tenants:Spaces:beta:AccessToken"] = "unit-token-beta",
             ["Tenants:Spaces:beta:WabaIds:0"] = OtherWaba,
         });
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         builder.AddHealthCheckPipeline();
         builder.Services.AddHttpClient<GraphApiClient>().ConfigurePrimaryHttpMessageHandler(() => graph);
         var host = builder.Build();
