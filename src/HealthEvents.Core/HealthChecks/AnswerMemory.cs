@@ -60,6 +60,7 @@ public sealed class AnswerMemory(IHealthStore store, IOptions<HealthChecksOption
             return null;
         }
 
+        logger.LogInformation("Redelivered request answered as before: version {Version}, checked at {CheckedAt:O}", answered.Version, answered.CheckedAt);
         return new CheckOutcome.Completed(OutcomeEvents.Completed(snapshot, answered.FromCache, request.Message.PlannedRecipients), null, Remembered: true);
     }
 
