@@ -24,9 +24,16 @@ internal sealed class SqliteGroupCommit : IAsyncDisposable
         _writer = Task.Run(WriteLoopAsync);
     }
 
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
+    /// <param name="write">The write, run inside the batch's transaction.</param>
+    /// <param name="cancellationToken">Passed to the write when it runs.</param>
+    /// <param name="droppable">
+    /// Cancelled before its turn, the write is dropped and its caller told at once. Only for writes
+    /// whose caller goes on without them (an answer's record); a snapshot's caller waits for its
+    /// commit attempt, so a locked file holds the store's slots and fails further calls fast.
+    /// </param>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken, bool droppable = false)
     {
-        var pending = new PendingWrite<T>(write, cancellationToken);
+        var pending = new PendingWrite<T>(write, droppable ? cancellationToken : CancellationToken.None, cancellationToken);
         return _queue.Writer.TryWrite(pending) ? pending.Result : Task.FromException<T>(new ObjectDisposedException(nameof(SqliteGroupCommit)));
     }
 
@@ -111,9 +118,8 @@ internal sealed class SqliteGroupCommit : IAsyncDisposable
     }
 
     /// <summary>
-    /// A write waiting its turn. Cancelled before its turn, it is dropped and its caller is told at
-    /// once (a caller with a deadline is not held while another process holds the file); once it
-    /// has run, its caller hears only after the commit.
+    /// A write waiting its turn. A droppable one cancelled before its turn is dropped and its caller
+    /// told at once; once a write has run, its caller hears only after the commit.
     /// </summary>
     private sealed class PendingWrite<T> : PendingWrite
     {
@@ -126,15 +132,15 @@ internal sealed class SqliteGroupCommit : IAsyncDisposable
         private int _state = Waiting;
         private T _value = default!;
 
-        public PendingWrite(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
+        public PendingWrite(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> write, CancellationToken dropOn, CancellationToken cancellationToken)
         {
             _write = write;
             _cancellationToken = cancellationToken;
-            _dropOnCancel = cancellationToken.Register(() =>
+            _dropOnCancel = dropOn.Register(() =>
             {
                 if (Interlocked.CompareExchange(ref _state, Dropped, Waiting) == Waiting)
                 {
-                    _result.TrySetCanceled(_cancellationToken);
+                    _result.TrySetCanceled(dropOn);
                 }
             });
         }
@@ -151,6 +157,7 @@ internal sealed class SqliteGroupCommit : IAsyncDisposable
             }
 
             await _dropOnCancel.DisposeAsync();
+            _cancellationToken.ThrowIfCancellationRequested();
             _value = await _write(connection, transaction, _cancellationToken);
         }
 

@@ -274,7 +274,8 @@ public sealed class SqliteHealthStore : IHealthStore, IAsyncDisposable, IDisposa
     public Task RememberAnswerAsync(AnsweredRequest answer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(answer);
-        return _commits.WriteAsync((connection, transaction, ct) => WriteAnswerAsync(connection, transaction, answer, ct), cancellationToken);
+        // Droppable: its caller answers without it after a short wait rather than hold a store slot behind a locked file.
+        return _commits.WriteAsync((connection, transaction, ct) => WriteAnswerAsync(connection, transaction, answer, ct), cancellationToken, droppable: true);
     }
 
     private static async Task<SaveResult> WriteAnswerAsync(SqliteConnection connection, SqliteTransaction transaction, AnsweredRequest? answer, CancellationToken cancellationToken)
