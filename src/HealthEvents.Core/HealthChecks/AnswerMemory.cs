@@ -82,7 +82,9 @@ public sealed class AnswerMemory(IHealthStore store, IOptions<HealthChecksOption
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Clamp(options.Value.AnswerMemory / 10), time);
+        // A tenth of the memory, between 1 s and 1 min: records outlive it by at most that.
+        var every = TimeSpan.FromTicks(Math.Clamp((options.Value.AnswerMemory / 10).Ticks, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
+        using var timer = new PeriodicTimer(every, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
@@ -97,7 +99,4 @@ public sealed class AnswerMemory(IHealthStore store, IOptions<HealthChecksOption
             }
         }
     }
-
-    private static TimeSpan Clamp(TimeSpan every) =>
-        every < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : every > TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : every;
 }
