@@ -8,12 +8,12 @@ using Microsoft.Extensions.Options;
 namespace HealthEvents.Core.HealthChecks;
 
 /// <summary>
-/// Keeps a redelivered request's answer the same as its first. An answer goes out before the
-/// request is acknowledged; if the process dies in between, RabbitMQ delivers the request again,
+/// Keeps a second copy's answer the same as the first. An answer goes out before the
+/// request is acknowledged; if the process dies in between, a second copy of the request arrives,
 /// and by then another check may have stored a newer snapshot of the node. So each completion is
 /// remembered in the store (node, version, check time) before it is sent — in the snapshot's own
-/// write when the answer came from Meta (<see cref="SnapshotRecorder"/>) — and a copy the broker
-/// marks redelivered answers from that record: the same version, the same check time, under the
+/// write when the answer came from Meta (<see cref="SnapshotRecorder"/>) — and any later copy of the
+/// request (redelivered, or a parked or forwarded copy) answers from that record: the same version, the same check time, under the
 /// same derived MessageId — the same message. Records older than <c>HealthChecks:AnswerMemory</c>
 /// are forgotten; a copy redelivered later than that is checked again.
 /// </summary>
@@ -46,11 +46,16 @@ public sealed class AnswerMemory(IHealthStore store, IOptions<HealthChecksOption
     /// <summary>How long an answer waits for its record before it goes out without one: longer than a commit, short for a sender.</summary>
     public static readonly TimeSpan RememberWait = TimeSpan.FromSeconds(1);
 
-    /// <summary>The answer a redelivered request was given before, rebuilt from the store; null when it was not answered (or is forgotten).</summary>
+    /// <summary>
+    /// The answer this request was given before, rebuilt from the store; null when it was not
+    /// answered (or is forgotten). Looked up for every request, not only those the broker marks
+    /// redelivered: a crash between confirming a parked or forwarded copy and acknowledging the
+    /// original delivers two copies, and the one that comes second is not marked.
+    /// </summary>
     public async Task<CheckOutcome.Completed?> RecallAsync(CheckRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!request.Redelivered || await store.FindAnswerAsync(request.RequestId, cancellationToken) is not { } answered)
+        if (await store.FindAnswerAsync(request.RequestId, cancellationToken) is not { } answered)
         {
             return null;
         }
@@ -60,7 +65,7 @@ public sealed class AnswerMemory(IHealthStore store, IOptions<HealthChecksOption
             return null;
         }
 
-        logger.LogInformation("Redelivered request answered as before: version {Version}, checked at {CheckedAt:O}", answered.Version, answered.CheckedAt);
+        logger.LogInformation("A second copy of an answered request answered as before: version {Version}, checked at {CheckedAt:O}", answered.Version, answered.CheckedAt);
         return new CheckOutcome.Completed(OutcomeEvents.Completed(snapshot, answered.FromCache, request.Message.PlannedRecipients), null, Remembered: true);
     }
 

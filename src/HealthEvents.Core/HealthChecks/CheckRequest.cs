@@ -6,7 +6,7 @@ namespace HealthEvents.Core.HealthChecks;
 /// A request as it reaches the processor: the message, its size on the wire, its MessageId, when
 /// it was asked (any Graph answer received after that is as good as its own), and what it carries
 /// back from being parked: its promised start, when it was first parked and since when Meta
-/// has been failing it; whether the broker delivered it before (<see cref="AnswerMemory"/>).
+/// has been failing it.
 /// </summary>
 public sealed record CheckRequest(
     HealthCheckRequested Message,
@@ -15,5 +15,4 @@ public sealed record CheckRequest(
     DateTimeOffset AskedAt,
     DateTimeOffset? Slot = null,
     DateTimeOffset? ParkedSince = null,
-    DateTimeOffset? UpstreamFailingSince = null,
-    bool Redelivered = false);
+    DateTimeOffset? UpstreamFailingSince = null);

@@ -54,7 +54,7 @@ public sealed class HealthCheckRequestedConsumer(
         var arrival = context.GetPayload<CheckArrival>();
         var messageId = context.MessageId ?? NewId.NextGuid();
         var check = new CheckRequest(request, context.ReceiveContext.Body.Length ?? 0, messageId, arrival.AskedAt,
-            arrival.Slot, arrival.ParkedSince, arrival.UpstreamFailingSince, context.ReceiveContext.Redelivered);
+            arrival.Slot, arrival.ParkedSince, arrival.UpstreamFailingSince);
 
         var answerBy = arrival.AnswerBy(request.AnswerWithin);
         switch (await processor.ProcessAsync(check, context.CancellationToken))
