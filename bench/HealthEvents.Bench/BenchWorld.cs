@@ -202,6 +202,9 @@ internal sealed class BenchWorld : IAsyncDisposable
 
         public bool Started { get; private set; }
 
+        /// <summary>When this instance said it became the work queue's active consumer (a Stopwatch timestamp), if it did.</summary>
+        public long? ActiveAt { get; private set; }
+
         public string Output => string.Join(Environment.NewLine, _output);
 
         /// <summary>The kernel's high-water mark of the process's resident set (VmHWM), in bytes.</summary>
@@ -246,6 +249,11 @@ internal sealed class BenchWorld : IAsyncDisposable
             if (e.Data.Contains("HealthEvents started", StringComparison.Ordinal))
             {
                 Started = true;
+            }
+
+            if (ActiveAt is null && e.Data.Contains("is now the active consumer of", StringComparison.Ordinal))
+            {
+                ActiveAt = Stopwatch.GetTimestamp();
             }
 
             _output.Enqueue(e.Data);

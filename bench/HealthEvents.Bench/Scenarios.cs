@@ -91,13 +91,19 @@ internal static class Scenarios
         {
             await WaitUntil(() => world.Latencies.Done >= total / 2);
             var killedAt = Stopwatch.GetTimestamp();
+            var killedAtWall = DateTimeOffset.UtcNow;
             var answersBefore = world.Answers.Count;
             world.Instances[0].Kill();
             await world.WaitForAsync(total, TimeSpan.FromMinutes(5));
             // The longest silence in outcomes after the kill: how long no check was answered.
             List<long> after = [.. world.Answers.Skip(answersBefore).Select(a => a.At).Where(at => at > killedAt).Order().Prepend(killedAt)];
             var gap = after.Zip(after.Skip(1), (a, b) => b - a).DefaultIfEmpty(0).Max() / (double)Stopwatch.Frequency;
-            failOverNote = string.Create(CultureInfo.InvariantCulture, $", instance 1 killed at half; longest silence after the kill {gap:0.00} s");
+            // Split the silence: until the survivor's first Graph call is the takeover hold, the rest is that
+            // check's way to its answer. (Calls within 100 ms of the kill are the dead instance's, still on the wire.)
+            var firstCall = world.Simulator.State.Calls.Where(c => c.At > killedAtWall.AddMilliseconds(100)).Select(c => (c.At - killedAtWall).TotalSeconds).DefaultIfEmpty(double.NaN).Min();
+            var survivorActive = world.Instances.Skip(1).Select(i => i.ActiveAt).Where(at => at > killedAt).Select(at => (at!.Value - killedAt) / (double)Stopwatch.Frequency).DefaultIfEmpty(double.NaN).Min();
+            failOverNote = string.Create(CultureInfo.InvariantCulture,
+                $", instance 1 killed at half; longest silence after the kill {gap:0.00} s (survivor active at {survivorActive:0.00} s, its first Graph call at {firstCall:0.00} s)");
         }
 
         await publishing;

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Logging;
 
 namespace HealthEvents.Core.Bus;
 
@@ -8,7 +9,7 @@ namespace HealthEvents.Core.Bus;
 /// the role only when that consumer goes away: so the first delivery after the endpoint became
 /// ready starts it, and a stop, fault or restart of the endpoint ends it.
 /// </summary>
-public sealed class WorkQueueActivity(CheckQueues queues, TimeProvider time) : IReceiveEndpointObserver
+public sealed class WorkQueueActivity(CheckQueues queues, TimeProvider time, ILogger<WorkQueueActivity> logger) : IReceiveEndpointObserver
 {
     private readonly Lock _lock = new();
     private DateTimeOffset? _since;
@@ -28,7 +29,12 @@ public sealed class WorkQueueActivity(CheckQueues queues, TimeProvider time) : I
                 return null;
             }
 
-            _since ??= time.GetUtcNow();
+            if (_since is null)
+            {
+                _since = time.GetUtcNow();
+                logger.LogInformation("This instance is now the active consumer of {WorkQueue}: every Graph call waits one budget window", queues.WorkQueue);
+            }
+
             return _since;
         }
     }

@@ -4,6 +4,7 @@ using HealthEvents.Domain.Tenants;
 using HealthEvents.Graph;
 using HealthEvents.Graph.Throttling;
 using HealthEvents.UnitTests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -137,7 +138,7 @@ public class TakeoverSpecs
 
     private WorkQueueActivity ReadyActivity()
     {
-        var activity = new WorkQueueActivity(Queues, _time);
+        var activity = new WorkQueueActivity(Queues, _time, NullLogger<WorkQueueActivity>.Instance);
         activity.Ready(new FakeEndpointEvent(WorkQueue));
         return activity;
     }
