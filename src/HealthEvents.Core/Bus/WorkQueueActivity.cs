@@ -32,7 +32,7 @@ public sealed class WorkQueueActivity(CheckQueues queues, TimeProvider time, ILo
             if (_since is null)
             {
                 _since = time.GetUtcNow();
-                logger.LogInformation("This instance is now the active consumer of {WorkQueue}: every Graph call waits one budget window", queues.WorkQueue);
+                logger.LogInformation("This instance is now the active consumer of {WorkQueue}: the budget's takeover hold starts", queues.WorkQueue);
             }
 
             return _since;
