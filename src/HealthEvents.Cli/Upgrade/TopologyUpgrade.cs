@@ -1,17 +1,16 @@
 using HealthEvents.Cli.Replay;
 using HealthEvents.Core.Bus;
 using RabbitMQ.Client;
-using RabbitMQ.Client.Exceptions;
 
 namespace HealthEvents.Cli.Upgrade;
 
 /// <summary>
 /// Moves a broker from an earlier version's topology (<see cref="OldTopology"/>) to this one's,
 /// losing nothing: this version's queues are declared, then what each old queue holds is moved
-/// into the work queue (<see cref="ConfirmedCopy"/>: at least once, never lost; router lease pings
-/// are dropped), and each emptied queue and the old exchanges deleted. The entry queue and the
-/// delay levels are unchanged. Run it once no instance of an earlier version runs: one would keep
-/// routing into the shards.
+/// where <see cref="OldTopology.MovesTo"/> says (<see cref="ConfirmedCopy"/>: at least once, never
+/// lost; router lease pings are dropped), and each emptied queue and the old exchanges deleted. The
+/// entry queue is unchanged. Run it once no instance of an earlier version runs: one would keep
+/// routing into the shards or parking into the old levels.
 /// </summary>
 public static class TopologyUpgrade
 {
@@ -22,14 +21,14 @@ public static class TopologyUpgrade
         var leftovers = await OldTopology.LeftoversAsync(connection, queues, cancellationToken);
         if (dryRun)
         {
-            return [.. leftovers.Select(l => new MovedLeftover(l.Queue, l.Messages, 0, 0, Deleted: false))];
+            return [.. leftovers.Select(l => new MovedLeftover(l.Queue, l.Messages, OldTopology.MovesTo(queues, l.Queue), 0, 0, Deleted: false))];
         }
 
         await RabbitMqCheckTopology.DeclareAsync(connection, queues, cancellationToken);
         var results = new List<MovedLeftover>();
         foreach (var (queue, messages) in leftovers)
         {
-            results.Add(await EmptyAsync(connection, queue, messages, queues.WorkQueue, cancellationToken));
+            results.Add(await EmptyAsync(connection, queue, messages, OldTopology.MovesTo(queues, queue), cancellationToken));
         }
 
         if (results.All(r => r.Deleted))
@@ -44,7 +43,7 @@ public static class TopologyUpgrade
         return results;
     }
 
-    private static async Task<MovedLeftover> EmptyAsync(IConnection connection, string queue, uint messages, string workQueue, CancellationToken cancellationToken)
+    private static async Task<MovedLeftover> EmptyAsync(IConnection connection, string queue, uint messages, string destination, CancellationToken cancellationToken)
     {
         await using var channel = await ConfirmedCopy.OpenChannelAsync(connection, cancellationToken);
         int moved = 0, dropped = 0;
@@ -55,7 +54,7 @@ public static class TopologyUpgrade
             {
                 dropped++;
             }
-            else if (await ConfirmedCopy.TryPublishAsync(channel, workQueue, delivery, _ => true, cancellationToken))
+            else if (await ConfirmedCopy.TryPublishAsync(channel, destination, delivery, _ => true, cancellationToken))
             {
                 moved++;
             }
@@ -68,21 +67,20 @@ public static class TopologyUpgrade
             await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, cancellationToken);
         }
 
-        try
+        // Deleted only when nothing is left: a copy refused, or a sender still there, keeps the queue.
+        // Counted first, because a quorum queue refuses if-empty on delete.
+        if ((await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount > 0)
         {
-            await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: true, cancellationToken: cancellationToken);
-            return new MovedLeftover(queue, messages, moved, dropped, Deleted: true);
+            return new MovedLeftover(queue, messages, destination, moved, dropped, Deleted: false);
         }
-        catch (OperationInterruptedException)
-        {
-            // Not empty after all: a copy was refused, or something still sends to it.
-            return new MovedLeftover(queue, messages, moved, dropped, Deleted: false);
-        }
+
+        await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false, cancellationToken: cancellationToken);
+        return new MovedLeftover(queue, messages, destination, moved, dropped, Deleted: true);
     }
 
     private static bool IsLeasePing(ReadOnlySpan<byte> body) =>
         body.IndexOf("urn:message:HealthEvents.Core.Bus:RouterLeasePing"u8) >= 0;
 }
 
-/// <summary>What the upgrade did with one old queue: messages it held, moved into the work queue, dropped (lease pings), and whether it is gone.</summary>
-public sealed record MovedLeftover(string Queue, uint Held, int Moved, int Dropped, bool Deleted);
+/// <summary>What the upgrade did with one old queue: messages it held, where they go, how many moved there, dropped (lease pings), and whether it is gone.</summary>
+public sealed record MovedLeftover(string Queue, uint Held, string MovesTo, int Moved, int Dropped, bool Deleted);

@@ -38,8 +38,7 @@ public sealed class BudgetOptions
     /// budget (or Meta) names a later time ends as <c>HealthCheckRejected</c> with reason
     /// <c>Throttled</c> and the time to retry. Ten minutes by default: past Meta's usual 5-minute
     /// pause (80007), and about as long as a sender about to start a campaign still waits; one that
-    /// waits less says so (<c>AnswerWithin</c>, or a request client's timeout). At most the parking
-    /// topology's reach (1 h 49 min).
+    /// waits less says so (<c>AnswerWithin</c>, or a request client's timeout). At most 1 h 49 min.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:49:00")]
     public TimeSpan MaxParkTime { get; set; } = TimeSpan.FromMinutes(10);

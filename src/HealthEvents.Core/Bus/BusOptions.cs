@@ -33,16 +33,9 @@ public sealed class BusOptions
     public int PrefetchCount { get; set; } = 128;
 
     /// <summary>
-    /// On RabbitMQ, a check parked for at most this long waits in the near parking queue, held by
-    /// a service process until it is due, instead of passing through the delay levels (which cost
-    /// the broker several quorum-queue hops). Zero sends every parked check through the levels.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
-    public TimeSpan NearParkingHorizon { get; set; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>
-    /// How many near-parked checks one process holds at once (the near queue's prefetch). More wait
-    /// in the queue, in the order they were parked, and come back late rather than early.
+    /// On RabbitMQ, how many parked checks one process holds at once, each until it is due (the near
+    /// parking queue's prefetch). More wait in the queue, in the order they arrived, and come back
+    /// late rather than early.
     /// </summary>
     [Range(1, 50_000)]
     public int NearParkingCapacity { get; set; } = 2_000;

@@ -51,7 +51,8 @@ public static class BusRegistration
         });
         if (transport == BusTransport.RabbitMq)
         {
-            builder.Services.AddSingleton<ICheckParking, RabbitMqParking>();
+            builder.Services.AddSingleton<RabbitMqParking>();
+            builder.Services.AddSingleton<ICheckParking>(sp => sp.GetRequiredService<RabbitMqParking>());
             builder.Services.AddSingleton<RabbitMqPublishFlow>();
             builder.Services.AddSingleton<IPublishFlow>(sp => sp.GetRequiredService<RabbitMqPublishFlow>());
             builder.Services.AddHostedService(sp => sp.GetRequiredService<RabbitMqPublishFlow>());

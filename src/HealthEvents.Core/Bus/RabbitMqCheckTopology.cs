@@ -8,7 +8,7 @@ namespace HealthEvents.Core.Bus;
 /// <summary>
 /// Declares, before the bus starts, the work queue and its binding to the published message type
 /// (so neither a published nor a parked check is dropped before this process's endpoint exists),
-/// the near parking queue, and the delay levels with their way back to the work queue. Declarations are idempotent,
+/// the near parking queue and the hops into it (<see cref="RabbitMqParkingTopology"/>). Declarations are idempotent,
 /// so every instance declares on start. Then it names what an earlier version left behind
 /// (<see cref="OldTopology"/>).
 /// </summary>
@@ -25,8 +25,8 @@ public sealed class RabbitMqCheckTopology(CheckQueues queues, BrokerConnector br
                 queue, messages);
         }
 
-        logger.LogInformation("Broker topology ready: {Entry} → {Work} (single active consumer), {Levels} parking levels of {Unit} ms up to {Max}",
-            queues.EntryQueue, queues.WorkQueue, RabbitMqParkingTopology.Levels, RabbitMqParkingTopology.Unit.TotalMilliseconds, RabbitMqParkingTopology.MaxDelay);
+        logger.LogInformation("Broker topology ready: {Entry} → {Work} (single active consumer), parking {Near} with {Hops} hops from {Shortest} s",
+            queues.EntryQueue, queues.WorkQueue, queues.Parking.NearQueue, RabbitMqParkingTopology.Hops, RabbitMqParkingTopology.ShortestHop.TotalSeconds);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -50,35 +50,17 @@ public sealed class RabbitMqCheckTopology(CheckQueues queues, BrokerConnector br
         await channel.ExchangeDeclareAsync(queues.EntryQueue, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
         await channel.ExchangeUnbindAsync(queues.EntryQueue, CheckQueues.PublishedExchange, "", cancellationToken: cancellationToken);
         await DeclareWithExchangeAsync(channel, parking.NearQueue, new Dictionary<string, object?> { [CheckQueues.SingleActiveConsumerArgument] = true }, cancellationToken);
-
-        await channel.ExchangeDeclareAsync(parking.DeliverExchange, ExchangeType.Headers, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-        await channel.QueueBindAsync(queues.WorkQueue, parking.DeliverExchange, "", RabbitMqParkingTopology.DeliverEverything(), cancellationToken: cancellationToken);
-        // Earlier versions also routed checks that named no shard back to the entry queue; with the
-        // binding above that would deliver them twice.
-        await channel.ExchangeUnbindAsync(queues.EntryQueue, parking.DeliverExchange, "",
-            new Dictionary<string, object?> { ["x-match"] = "all", ["HealthEvents-ReturnTo"] = queues.EntryQueue }, cancellationToken: cancellationToken);
-
-        for (var level = 0; level < RabbitMqParkingTopology.Levels; level++)
+        for (var hop = 0; hop < RabbitMqParkingTopology.Hops; hop++)
         {
-            var exchange = parking.LevelName(level);
-            var queue = parking.LevelQueueName(level);
-            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Headers, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
+            await DeclareWithExchangeAsync(channel, parking.HopQueueName(hop), new Dictionary<string, object?>
             {
                 ["x-queue-type"] = "quorum",
-                ["x-message-ttl"] = (long)RabbitMqParkingTopology.LevelTtl(level).TotalMilliseconds,
-                ["x-dead-letter-exchange"] = parking.Below(level),
-                // At-least-once dead-lettering: the expired check stays until the next level confirms it.
+                ["x-message-ttl"] = (long)RabbitMqParkingTopology.HopTtl(hop).TotalMilliseconds,
+                // Into the near queue's exchange; at-least-once: the expired check stays until the near queue confirms it.
+                ["x-dead-letter-exchange"] = parking.NearQueue,
                 ["x-dead-letter-strategy"] = "at-least-once",
                 ["x-overflow"] = "reject-publish",
-            }, cancellationToken: cancellationToken);
-            await channel.QueueBindAsync(queue, exchange, "", RabbitMqParkingTopology.LevelBinding(level, '1'), cancellationToken: cancellationToken);
-        }
-
-        // Bound after every level exists, lowest first, so a 0 bit always has somewhere to go.
-        for (var level = 0; level < RabbitMqParkingTopology.Levels; level++)
-        {
-            await channel.ExchangeBindAsync(parking.Below(level), parking.LevelName(level), "", RabbitMqParkingTopology.LevelBinding(level, '0'), cancellationToken: cancellationToken);
+            }, cancellationToken);
         }
     }
 

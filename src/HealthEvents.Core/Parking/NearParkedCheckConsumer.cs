@@ -8,16 +8,18 @@ using Microsoft.Extensions.Options;
 namespace HealthEvents.Core.Parking;
 
 /// <summary>
-/// Holds a check from the near parking queue until it is due (its <see cref="ParkingHeaders.ParkedUntil"/>),
-/// never acknowledging it before, so a process that dies meanwhile leaves it to the broker to hand
-/// to another. When due, a process that is the work queue's active consumer (the usual case: the
-/// first instance to start is active on both queues) runs it here, as if it had come back through
-/// the work queue; any other moves it back there, confirmed before the held copy is acknowledged.
-/// One queue hop instead of the delay levels' several quorum-queue hops, and none back, for the
-/// short waits that make up most parking.
+/// Reads the near parking queue, where every parked check arrives (directly, or after the hops of
+/// a long wait). What is left of the wait decides: at least <see cref="RabbitMqParkingTopology.ShortestHop"/>,
+/// the check takes the next hop (confirmed before this copy is acknowledged); otherwise it is held
+/// until due (its <see cref="ParkingHeaders.ParkedUntil"/>), never acknowledged before, so a process
+/// that dies meanwhile leaves it to the broker to hand to another. When due, a process that is the
+/// work queue's active consumer (the usual case: the first instance to start is active on both
+/// queues) runs it here, as if it had come back through the work queue; any other moves it back
+/// there, confirmed before the held copy is acknowledged.
 /// </summary>
 public sealed class NearParkedCheckConsumer(
     CheckQueues queues,
+    RabbitMqParking parking,
     HealthCheckRequestedConsumer checks,
     CheckArrivals arrivals,
     WorkQueueActivity activity,
@@ -29,6 +31,12 @@ public sealed class NearParkedCheckConsumer(
         ArgumentNullException.ThrowIfNull(context);
         var now = time.GetUtcNow();
         var wait = (ParkingHeaders.Read(context.Headers, ParkingHeaders.ParkedUntil) ?? now) - now;
+        if (RabbitMqParkingTopology.HopFor(wait) is not null)
+        {
+            await parking.HopAsync(context, wait);
+            return;
+        }
+
         if (wait > TimeSpan.Zero)
         {
             await Task.Delay(wait, time, context.CancellationToken);

@@ -51,6 +51,24 @@ public static class ParkingHeaders
         ArgumentNullException.ThrowIfNull(headers);
         headers.Set(name, at?.ToString("O", CultureInfo.InvariantCulture));
     }
+
+    // A copy that still carried RabbitMQ's dead-letter history would look like a dead-letter
+    // cycle the next time it passes a hop it has passed before, and the broker drops those.
+    private static readonly string[] DeadLetterHistory =
+    [
+        "x-death", "x-first-death-exchange", "x-first-death-queue", "x-first-death-reason",
+        "x-last-death-exchange", "x-last-death-queue", "x-last-death-reason",
+    ];
+
+    /// <summary>Removes what RabbitMQ wrote when a hop expired the message: every copy that is parked again.</summary>
+    public static void ClearDeadLetterHistory(SendHeaders headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        foreach (var header in DeadLetterHistory)
+        {
+            headers.Set(header, null);
+        }
+    }
 }
 
 /// <summary>Until when a check is parked and what it carries back.</summary>
@@ -58,14 +76,6 @@ public sealed record ParkingTicket(
     DateTimeOffset Until, DateTimeOffset? Slot, DateTimeOffset ParkedSince, DateTimeOffset AskedAt, string Reason, DateTimeOffset? UpstreamFailingSince = null,
     DateTimeOffset? AnswerBy = null, bool DeferredNoticed = false)
 {
-    // A copy that still carried RabbitMQ's dead-letter history would look like a dead-letter
-    // cycle the next time it passes a delay level it has passed before, and the broker drops those.
-    private static readonly string[] DeadLetterHistory =
-    [
-        "x-death", "x-first-death-exchange", "x-first-death-queue", "x-first-death-reason",
-        "x-last-death-exchange", "x-last-death-queue", "x-last-death-reason",
-    ];
-
     /// <summary>Sets the parking headers on the copy that is parked.</summary>
     public void Stamp(SendContext context)
     {
@@ -80,10 +90,7 @@ public sealed record ParkingTicket(
         context.Headers.Set(ParkingHeaders.DeferredNoticed, DeferredNoticed ? "true" : null);
         // The sender's deadline travels in AnswerBy: a copy that expired in a delay queue would be lost unanswered.
         context.TimeToLive = null;
-        foreach (var header in DeadLetterHistory)
-        {
-            context.Headers.Set(header, null);
-        }
+        ParkingHeaders.ClearDeadLetterHistory(context.Headers);
     }
 }
 

@@ -110,11 +110,27 @@ public class DeferralTests
         Assert.Equal("Go", completed.GetProperty("Campaign").GetString());
     }
 
+    [Fact]
+    public async Task A_check_meta_pauses_for_twenty_seconds_waits_through_a_hop_and_is_answered_never_before_metas_time()
+    {
+        await using var h = await ThrottledAsync(minutes: 20 / 60.0, times: 1);
+        var id = NewId.NextGuid();
+        await h.Bus.Publish(WabaCheck(maxAge: TimeSpan.Zero), c => c.MessageId = id, TestContext.Current.CancellationToken);
+
+        await Eventually.TrueAsync(() => h.PublishedWithInitiator<HealthCheckCompleted>().Any(c => c.InitiatorId == id), TimeSpan.FromSeconds(90), "the paused check to be answered");
+        var calls = h.Simulator.State.Calls.Where(c => c.Path.Contains(AlphaWaba, StringComparison.Ordinal)).OrderBy(c => c.At).ToList();
+        Assert.True(calls.Count >= 2, $"{calls.Count} calls");
+        Assert.True(calls[1].At - calls[0].At >= TimeSpan.FromSeconds(20), $"called again {calls[1].At - calls[0].At} after Meta asked for 20 s ({calls[0].Outcome})");
+        // 20 s is past the shortest hop: 15 s in the hop queue, the rest held in the near queue.
+        Assert.Contains(h.Logs.Lines, l => l.Contains($"Check {id} waits", StringComparison.Ordinal) && l.Contains(": health-check-requested.park.15s", StringComparison.Ordinal));
+        Assert.Contains(h.Logs.Lines, l => l.Contains($"Near-parked check {id} is due", StringComparison.Ordinal));
+    }
+
     /// <summary>The service on RabbitMQ, with Meta answering 80007 for alpha's WABA and asking for <paramref name="minutes"/> before the next call.</summary>
-    private static async Task<ServiceHarness> ThrottledAsync(double minutes, IDictionary<string, string?>? settings = null)
+    private static async Task<ServiceHarness> ThrottledAsync(double minutes, IDictionary<string, string?>? settings = null, int? times = null)
     {
         var h = await ServiceHarness.StartAsync(TwoTenants(), settings);
-        h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.Throttle, NodeId = AlphaWaba, RegainAccessMinutes = minutes });
+        h.Simulator.State.AddFault(new FaultRule { Kind = FaultKind.Throttle, NodeId = AlphaWaba, RegainAccessMinutes = minutes, Times = times });
         return h;
     }
 }

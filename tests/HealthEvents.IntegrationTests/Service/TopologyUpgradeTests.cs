@@ -9,20 +9,23 @@ using static HealthEvents.IntegrationTests.Support.TestScenarios;
 namespace HealthEvents.IntegrationTests.Service;
 
 /// <summary>
-/// A broker an earlier version ran on (checks waiting in the entry queue, in two shard queues and
-/// in the router lease queue beside a lease ping): start-up names every old queue and what it holds,
-/// `healthevents upgrade --dry-run` lists them and moves nothing, `healthevents upgrade` moves every
-/// check into the work queue and deletes the old queues, and each check is answered exactly once.
+/// A broker an earlier version ran on (checks waiting in the entry queue, in two shard queues, in
+/// the router lease queue beside a lease ping, and parked in a delay level): start-up names every
+/// old queue and what it holds, `healthevents upgrade --dry-run` lists them and moves nothing,
+/// `healthevents upgrade` moves every check into the work queue (the parked one into the near
+/// parking queue, which holds it until its time) and deletes the old queues, and each check is
+/// answered exactly once.
 /// </summary>
 public class TopologyUpgradeTests
 {
     private const string Entry = "health-check-requested";
     private static readonly string[] ShardQueues = [$"{Entry}.shard-00", $"{Entry}.shard-05"];
     private const string LeaseQueue = Entry + ".router-lease";
+    private const string DelayLevel = Entry + ".delay.03.qq";
     private const string PublishedType = "HealthEvents.Contracts:HealthCheckRequested";
 
     [Fact]
-    public async Task Checks_left_in_the_old_entry_shard_and_lease_queues_are_each_answered_once_after_the_upgrade()
+    public async Task Checks_left_in_the_old_entry_shard_lease_and_delay_queues_are_each_answered_once_after_the_upgrade()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var vhost = await RabbitBroker.CreateVirtualHostAsync();
@@ -53,6 +56,13 @@ public class TopologyUpgradeTests
             }
 
             await PutAsync(channel, LeaseQueue, Envelope(NewId.NextGuid(), "urn:message:HealthEvents.Core.Bus:RouterLeasePing", new { Sender = "old/1" }));
+
+            // A delay level as the previous version declared it, without its TTL and dead-letter
+            // chain (which would bring the check back by themselves), holding a check parked until now.
+            await channel.QueueDeclareAsync(DelayLevel, durable: true, exclusive: false, autoDelete: false,
+                arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: ct);
+            checks.Add(await PutCheckAsync(channel, DelayLevel, WabaCheck("beta", BetaWaba, maxAge: TimeSpan.Zero),
+                new Dictionary<string, object?> { ["HealthEvents-ParkedUntil"] = DateTimeOffset.UtcNow.ToString("O"), ["HealthEvents-ParkReason"] = "TenantRate" }));
         }
 
         await using var ledger = await OutcomeLedger.StartAsync(vhost.Address, "upgrade-ledger");
@@ -76,29 +86,30 @@ public class TopologyUpgradeTests
         string[] broker = ["--broker", vhost.Address.ToString()];
         var (dryExit, dryOutput) = await CliProcess.RunAsync(["upgrade", "--dry-run", .. broker]);
         Assert.True(dryExit == 0, dryOutput);
-        Assert.Contains("3 old queues hold 6 messages", dryOutput, StringComparison.Ordinal);
+        Assert.Contains("4 old queues hold 7 messages", dryOutput, StringComparison.Ordinal);
         await using var probe = await BrokerProbe.ConnectAsync(vhost.Address);
         Assert.Equal(2, await probe.MessageCountAsync(ShardQueues[1]));
 
         var (exit, output) = await CliProcess.RunAsync(["upgrade", .. broker]);
         Assert.True(exit == 0, output);
-        Assert.Contains($"5 messages moved into {Entry}.work, 3 old queues deleted, 0 left", output, StringComparison.Ordinal);
-        foreach (var queue in ShardQueues.Append(LeaseQueue))
+        Assert.Contains("6 messages moved, 4 old queues deleted, 0 left", output, StringComparison.Ordinal);
+        foreach (var queue in ShardQueues.Append(LeaseQueue).Append(DelayLevel))
         {
             Assert.Equal(-1, await probe.MessageCountAsync(queue));
         }
 
         await Verdicts.EveryRequestAnsweredOnceAsync(ledger, checks, TimeSpan.FromSeconds(60), h.Store);
+        Assert.Contains(h.Logs.Lines, l => l.Contains($"Near-parked check {checks[^2]} is due", StringComparison.Ordinal));
         var (again, againOutput) = await CliProcess.RunAsync(["upgrade", .. broker]);
         Assert.True(again == 0, againOutput);
         Assert.Contains("0 messages moved", againOutput, StringComparison.Ordinal);
     }
 
-    private static async Task<Guid> PutCheckAsync(IChannel channel, string queue, HealthCheckRequested check)
+    private static async Task<Guid> PutCheckAsync(IChannel channel, string queue, HealthCheckRequested check, IDictionary<string, object?>? headers = null)
     {
         var id = NewId.NextGuid();
         await PutAsync(channel, queue, Envelope(id, "urn:message:HealthEvents.Contracts:HealthCheckRequested",
-            new { check.CustSpaceId, check.NodeType, check.WabaId, check.MaxAge, RequestedAt = DateTimeOffset.UtcNow }));
+            new { check.CustSpaceId, check.NodeType, check.WabaId, check.MaxAge, RequestedAt = DateTimeOffset.UtcNow }), headers);
         return id;
     }
 
@@ -107,7 +118,7 @@ public class TopologyUpgradeTests
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private static async Task PutAsync(IChannel channel, string queue, byte[] body) =>
+    private static async Task PutAsync(IChannel channel, string queue, byte[] body, IDictionary<string, object?>? headers = null) =>
         await channel.BasicPublishAsync("", queue, mandatory: true,
-            new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true }, body, TestContext.Current.CancellationToken);
+            new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true, Headers = headers }, body, TestContext.Current.CancellationToken);
 }

@@ -2,54 +2,56 @@ using HealthEvents.Core.Parking;
 
 namespace HealthEvents.UnitTests.Budgets;
 
-/// <summary>How a delay is written into the headers that carry a parked check through the delay levels.</summary>
+/// <summary>Which hop a parked check takes on RabbitMQ, by what is left of its wait.</summary>
 public class ParkingTopologySpecs
 {
     private readonly RabbitMqParkingTopology _topology = new("health-check-requested");
 
-    [Fact]
-    public void A_delay_is_its_number_of_units_in_binary_one_header_per_level()
-    {
-        // 1.05 s = 11 units of 100 ms (rounded up, never early) = binary 1011.
-        var bits = RabbitMqParkingTopology.DelayHeaders(TimeSpan.FromMilliseconds(1050)).ToDictionary();
-        Assert.Equal(RabbitMqParkingTopology.Levels, bits.Count);
-        Assert.Equal(("1", "1", "0", "1"), (bits["HealthEvents-Delay-00"], bits["HealthEvents-Delay-01"], bits["HealthEvents-Delay-02"], bits["HealthEvents-Delay-03"]));
-        Assert.All(Enumerable.Range(4, 12), level => Assert.Equal("0", bits[RabbitMqParkingTopology.BitHeader(level)]));
-    }
-
-    [Fact]
-    public void A_parked_check_enters_at_the_level_of_its_highest_bit()
-    {
-        Assert.Equal(new Uri("exchange:health-check-requested.delay.03?type=headers&durable=true"), _topology.EntryAddressFor(TimeSpan.FromMilliseconds(1050)));
-        Assert.Equal(new Uri("exchange:health-check-requested.delay.00?type=headers&durable=true"), _topology.EntryAddressFor(TimeSpan.Zero));
-        Assert.Equal(new Uri("exchange:health-check-requested.delay.15?type=headers&durable=true"), _topology.EntryAddressFor(TimeSpan.FromHours(5)));
-    }
-
     [Theory]
-    [InlineData(0, 1)]
-    [InlineData(-5_000, 1)]
-    [InlineData(100, 1)]
-    [InlineData(101, 2)]
-    [InlineData(99_999_999, 65_535)]
-    public void Delays_round_up_to_whole_units_within_the_levels_reach(int milliseconds, int units) =>
-        Assert.Equal(units, RabbitMqParkingTopology.UnitsFor(TimeSpan.FromMilliseconds(milliseconds)));
+    [InlineData(-5, null)]
+    [InlineData(0, null)]
+    [InlineData(14.999, null)]
+    [InlineData(15, 0)]
+    [InlineData(29.9, 0)]
+    [InlineData(30, 1)]
+    [InlineData(300, 4)]
+    [InlineData(7_679, 8)]
+    [InlineData(7_680, 9)]
+    [InlineData(86_400, 9)]
+    public void A_wait_takes_the_longest_hop_within_it_and_one_shorter_than_the_shortest_is_held(double seconds, int? hop) =>
+        Assert.Equal(hop, RabbitMqParkingTopology.HopFor(TimeSpan.FromSeconds(seconds)));
 
     [Fact]
-    public void Each_level_holds_twice_as_long_as_the_one_below_and_the_levels_reach_the_park_limit()
+    public void Each_hop_holds_twice_as_long_as_the_one_before_and_the_longest_is_past_the_park_limit()
     {
-        Assert.Equal(TimeSpan.FromMilliseconds(100), RabbitMqParkingTopology.LevelTtl(0));
-        Assert.Equal(TimeSpan.FromMilliseconds(100 * 32_768), RabbitMqParkingTopology.LevelTtl(15));
-        Assert.True(RabbitMqParkingTopology.MaxDelay >= TimeSpan.FromMinutes(109));
+        Assert.Equal(TimeSpan.FromSeconds(15), RabbitMqParkingTopology.HopTtl(0));
+        Assert.Equal(TimeSpan.FromSeconds(30), RabbitMqParkingTopology.HopTtl(1));
+        Assert.True(RabbitMqParkingTopology.HopTtl(RabbitMqParkingTopology.Hops - 1) >= TimeSpan.FromMinutes(109));
+        Assert.Equal("health-check-requested.park.15s", _topology.HopQueueName(0));
+        Assert.Equal("health-check-requested.park.7680s", _topology.HopQueueName(9));
     }
 
     [Fact]
-    public void A_levels_bindings_look_at_its_own_bit_and_the_deliver_exchange_delivers_everything()
+    public void A_wait_goes_to_its_hops_exchange_or_straight_to_the_near_queue()
     {
-        Assert.Equal(new Dictionary<string, object?> { ["x-match"] = "all", ["HealthEvents-Delay-15"] = "1" }, RabbitMqParkingTopology.LevelBinding(15, '1'));
-        Assert.Equal(new Dictionary<string, object?> { ["x-match"] = "all", ["HealthEvents-Delay-00"] = "0" }, RabbitMqParkingTopology.LevelBinding(0, '0'));
-        Assert.Equal(new Dictionary<string, object?> { ["x-match"] = "all" }, RabbitMqParkingTopology.DeliverEverything());
-        Assert.Equal("health-check-requested.delay.deliver", _topology.Below(0));
-        Assert.Equal("health-check-requested.delay.03", _topology.Below(4));
-        Assert.Equal("health-check-requested.delay.03.qq", _topology.LevelQueueName(3));
+        Assert.Equal(new Uri("exchange:health-check-requested.park.near?type=fanout&durable=true"), _topology.AddressFor(TimeSpan.FromSeconds(3)));
+        Assert.Equal(_topology.NearExchangeAddress, _topology.AddressFor(TimeSpan.Zero));
+        Assert.Equal(new Uri("exchange:health-check-requested.park.60s?type=fanout&durable=true"), _topology.AddressFor(TimeSpan.FromSeconds(100)));
+    }
+
+    [Fact]
+    public void A_long_wait_takes_at_most_one_hop_of_each_length_and_ends_held_for_less_than_the_shortest()
+    {
+        var left = TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(7);
+        var taken = new List<int>();
+        while (RabbitMqParkingTopology.HopFor(left) is { } hop)
+        {
+            taken.Add(hop);
+            left -= RabbitMqParkingTopology.HopTtl(hop);
+        }
+
+        // 607 s = 480 + 120 + 7: the 480 s and 120 s hops, then 7 s held.
+        Assert.Equal([5, 3], taken);
+        Assert.Equal(TimeSpan.FromSeconds(7), left);
     }
 }
