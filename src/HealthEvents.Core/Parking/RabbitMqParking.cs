@@ -32,7 +32,11 @@ public sealed class RabbitMqParking(CheckQueues queues, TimeProvider time, ILogg
     {
         ArgumentNullException.ThrowIfNull(context);
         var hop = RabbitMqParkingTopology.HopFor(wait);
-        logger.LogDebug("Check {MessageId} waits {Wait}: {Queue}", context.MessageId, wait, hop is { } h ? queues.Parking.HopQueueName(h) : queues.Parking.NearQueue);
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            logger.LogDebug("Check {MessageId} waits {Wait}: {Queue}", context.MessageId, wait, hop is { } h ? queues.Parking.HopQueueName(h) : queues.Parking.NearQueue);
+        }
+
         return context.Forward(queues.Parking.AddressFor(wait), Pipe.Execute(stamp));
     }
 }
