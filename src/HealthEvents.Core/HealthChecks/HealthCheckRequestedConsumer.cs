@@ -73,8 +73,12 @@ public sealed class HealthCheckRequestedConsumer(
             case CheckOutcome.Parked parked:
                 var notice = !arrival.DeferredNoticed && parked.Until - now > options.Value.DeferredNoticeAfter;
                 logger.LogDebug("Check parked until {Until} ({Reason})", parked.Until, parked.Reason);
+                // Written down before the copy leaves: a short park can come back, and be answered,
+                // before the forward returns here, and a later entry would then outlive its check.
+                parkedChecks.Parked(messageId, request, parked.Until, parked.Reason);
+                statuses.Waiting(messageId, parked.Until, parked.Reason);
                 // The notice and the parked copy go out together: one broker round trip per parked check, not two.
-                await Task.WhenAll(
+                var sent = Task.WhenAll(
                     notice
                         ? OutcomeAnswer.NoticeAsync(context, new HealthCheckDeferred
                         {
@@ -86,8 +90,17 @@ public sealed class HealthCheckRequestedConsumer(
                         : Task.CompletedTask,
                     parking.ParkAsync(context, new ParkingTicket(parked.Until, parked.Slot, arrival.ParkedSince ?? now, arrival.AskedAt, parked.Reason.ToString(),
                         parked.UpstreamFailingSince, answerBy, arrival.DeferredNoticed || notice)));
-                parkedChecks.Parked(messageId, request, parked.Until, parked.Reason);
-                statuses.Waiting(messageId, parked.Until, parked.Reason);
+                try
+                {
+                    await sent;
+                }
+                catch
+                {
+                    // Not parked after all: the retry or the error queue has it now.
+                    parkedChecks.Returned(messageId);
+                    throw;
+                }
+
                 metrics.Parked(request.CustSpaceId, parked.Reason.ToString());
                 break;
 
