@@ -49,9 +49,13 @@ public sealed class CheckQueues : IErrorQueueNameFormatter, IDeadLetterQueueName
 
     private static Uri EntryAddressOf(string entryQueue) => new($"queue:{entryQueue}");
 
-    // Through the queue's own exchange: a queue: address would have MassTransit declare the queue
-    // without its arguments, which the broker refuses.
-    private static Uri WorkAddressOf(string entryQueue) => new($"exchange:{entryQueue}{WorkSuffix}?type=fanout&durable=true");
+    private static Uri WorkAddressOf(string entryQueue) => ExchangeAddressOf(entryQueue + WorkSuffix);
+
+    /// <summary>
+    /// Where a queue declared with arguments is sent to: its own fanout exchange. A queue: address
+    /// would have MassTransit declare the queue without its arguments, which the broker refuses.
+    /// </summary>
+    public static Uri ExchangeAddressOf(string queue) => new($"exchange:{queue}?type=fanout&durable=true");
 
     public static CheckQueues From(BusOptions options)
     {

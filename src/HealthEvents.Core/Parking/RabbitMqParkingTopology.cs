@@ -1,4 +1,5 @@
 using System.Globalization;
+using HealthEvents.Core.Bus;
 
 namespace HealthEvents.Core.Parking;
 
@@ -26,10 +27,8 @@ public sealed class RabbitMqParkingTopology
     {
         ArgumentException.ThrowIfNullOrEmpty(entryQueue);
         EntryQueue = entryQueue;
-        // Through each queue's own exchange: a queue: address would have MassTransit declare the
-        // queue without its arguments, which the broker refuses.
-        _hopAddresses = [.. Enumerable.Range(0, Hops).Select(hop => ExchangeAddress(HopQueueName(hop)))];
-        NearExchangeAddress = ExchangeAddress(NearQueue);
+        _hopAddresses = [.. Enumerable.Range(0, Hops).Select(hop => CheckQueues.ExchangeAddressOf(HopQueueName(hop)))];
+        NearExchangeAddress = CheckQueues.ExchangeAddressOf(NearQueue);
     }
 
     public string EntryQueue { get; }
@@ -48,6 +47,4 @@ public sealed class RabbitMqParkingTopology
     /// <summary>The longest hop within <paramref name="wait"/>, or null when it is shorter than <see cref="ShortestHop"/>.</summary>
     public static int? HopFor(TimeSpan wait) =>
         wait < ShortestHop ? null : Math.Min(Hops - 1, 31 - int.LeadingZeroCount((int)Math.Min(wait / ShortestHop, int.MaxValue)));
-
-    private static Uri ExchangeAddress(string queue) => new($"exchange:{queue}?type=fanout&durable=true");
 }
