@@ -35,7 +35,7 @@ public sealed class CheckArrivalFilter(CheckArrivals arrivals, WorkQueueActivity
     public Task Send(ConsumeContext context, IPipe<ConsumeContext> next)
     {
         ArgumentNullException.ThrowIfNull(next);
-        arrivals.Arrived(context, activity is not null, activity?.Delivered());
+        arrivals.Arrived(context, activity is not null, activity?.Delivered(context.ReceiveContext.ElapsedTime));
         return next.Send(context);
     }
 

@@ -18,9 +18,11 @@ public sealed class WorkQueueActivity(CheckQueues queues, TimeProvider time, ILo
     /// <summary>
     /// A check was delivered on the work queue: since when this process is its active consumer, or
     /// null when the endpoint has stopped or faulted since (the delivery came through a consumer the
-    /// broker has let go).
+    /// broker has let go). The first delivery counts from when the transport received it, not from
+    /// when it reached this filter: on a standby that has never received, deserializing and the
+    /// consume pipe are compiled in between, and the broker had handed the role over before either.
     /// </summary>
-    public DateTimeOffset? Delivered()
+    public DateTimeOffset? Delivered(TimeSpan receivedAgo)
     {
         lock (_lock)
         {
@@ -31,8 +33,8 @@ public sealed class WorkQueueActivity(CheckQueues queues, TimeProvider time, ILo
 
             if (_since is null)
             {
-                _since = time.GetUtcNow();
-                logger.LogInformation("This instance is now the active consumer of {WorkQueue}: the budget's takeover hold starts", queues.WorkQueue);
+                _since = time.GetUtcNow() - receivedAgo;
+                logger.LogInformation("This instance is now the active consumer of {WorkQueue} since its first check arrived {ReceivedAgo} ms ago: the budget's takeover hold starts", queues.WorkQueue, (int)receivedAgo.TotalMilliseconds);
             }
 
             return _since;

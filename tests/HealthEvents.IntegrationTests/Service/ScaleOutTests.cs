@@ -63,6 +63,31 @@ public class ScaleOutTests
         Assert.All(run.WorstCallsInAnySecond(), worst => Assert.True(worst.Value <= 5, $"{worst.Key} made {worst.Value} calls in one second across the fail-over"));
     }
 
+    [Fact]
+    public async Task When_the_active_instance_is_stopped_the_standby_takes_over_without_breaking_a_budget_and_every_check_is_answered_once()
+    {
+        // Meta slow enough that the active instance still has checks mid-call, and more waiting for
+        // their turn, when it is told to stop: as in a rolling deploy.
+        await using var run = await Run.StartAsync("hand-over", latency: new LatencySettings { MinMs = 300, MaxMs = 900 });
+        var ids = await run.SendAllAsync(1, PhonesEach / 3);
+        using var active = run.StartInstance();
+        await Eventually.TrueAsync(() => run.Listener.OutcomeCount >= Tenants || active.HasExited, TimeSpan.FromSeconds(60), "the first instance to make progress");
+        Assert.False(active.HasExited, "the service exited by itself: " + active.Output);
+        using var standby = run.StartInstance();
+        await Eventually.TrueAsync(() => standby.Output.Contains("HealthEvents started", StringComparison.Ordinal) || standby.HasExited, TimeSpan.FromSeconds(90), "the standby to subscribe");
+        Assert.False(standby.HasExited, "the standby exited by itself: " + standby.Output);
+        ids.AddRange(await run.SendAllAsync(PhonesEach / 3 + 1, PhonesEach));
+
+        await active.TerminateAsync();
+        Assert.Equal(0, await active.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.True(run.Listener.OutcomeCount < ids.Count, "the stop came too late to interrupt anything");
+
+        await run.WaitForOutcomesAsync(ids, active, standby);
+        Assert.Equal(2, run.Listener.AllInstances.Count);
+        Assert.All(run.Listener.AnswersPerCheck, answers => Assert.True(answers.Value == 1, $"check {answers.Key} was answered {answers.Value} times"));
+        Assert.All(run.WorstCallsInAnySecond(), worst => Assert.True(worst.Value <= 5, $"{worst.Key} made {worst.Value} calls in one second across the hand-over"));
+    }
+
     /// <summary>A broker virtual host, a Graph simulator, a shared store and a listener that records which instance answered.</summary>
     private sealed class Run : IAsyncDisposable
     {
@@ -79,11 +104,11 @@ public class ScaleOutTests
 
         public Listener Listener { get; }
 
-        public static async Task<Run> StartAsync(string name, IReadOnlyDictionary<string, string?>? extra = null)
+        public static async Task<Run> StartAsync(string name, IReadOnlyDictionary<string, string?>? extra = null, LatencySettings? latency = null)
         {
             var vhost = await RabbitBroker.CreateVirtualHostAsync();
             var scenario = ManyTenants.Create(Tenants, PhonesEach);
-            scenario.Latency = new LatencySettings { MinMs = 20, MaxMs = 60 };
+            scenario.Latency = latency ?? new LatencySettings { MinMs = 20, MaxMs = 60 };
             var simulator = await GraphSimulatorHost.StartAsync(scenario);
             var directory = Directory.CreateTempSubdirectory($"healthevents-{name}-").FullName;
             var listener = new Listener();
@@ -160,7 +185,7 @@ public class ScaleOutTests
 
     private sealed class Listener
     {
-        private readonly ConcurrentDictionary<Guid, bool> _outcomes = new();
+        private readonly ConcurrentDictionary<Guid, int> _outcomes = new();
         private readonly ConcurrentDictionary<(string Tenant, string Instance), bool> _answeredBy = new();
 
         public int OutcomeCount => _outcomes.Count;
@@ -172,7 +197,7 @@ public class ScaleOutTests
         {
             if (initiator is { } id)
             {
-                _outcomes[id] = true;
+                _outcomes.AddOrUpdate(id, 1, (_, answers) => answers + 1);
             }
 
             _answeredBy[(tenant, host is null ? "?" : $"{host.MachineName}/{host.ProcessId}")] = true;
@@ -180,6 +205,8 @@ public class ScaleOutTests
         }
 
         public bool HasOutcome(Guid id) => _outcomes.ContainsKey(id);
+
+        public IReadOnlyDictionary<Guid, int> AnswersPerCheck => _outcomes;
 
         public IReadOnlyCollection<string> InstancesThatAnswered(string tenant) => [.. _answeredBy.Keys.Where(k => k.Tenant == tenant).Select(k => k.Instance)];
     }

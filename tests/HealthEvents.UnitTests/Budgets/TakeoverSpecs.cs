@@ -49,21 +49,21 @@ public class TakeoverSpecs
         var activity = ReadyActivity();
         var firstDelivery = _time.GetUtcNow();
 
-        budget.TakingOver(activity.Delivered());
+        budget.TakingOver(activity.Delivered(TimeSpan.Zero));
         var held = Assert.IsType<Admission.Deferred>(budget.AdmitCall(new GraphCallScope("a", "1")));
         Assert.Equal(WaitReason.Takeover, held.Reason);
         Assert.True(held.NotBefore >= firstDelivery + TimeSpan.FromSeconds(1), "held for less than one window");
 
         // Every tenant is held until the same moment, whenever its first check arrives in the window.
         _time.Advance(TimeSpan.FromMilliseconds(500));
-        budget.TakingOver(activity.Delivered());
+        budget.TakingOver(activity.Delivered(TimeSpan.Zero));
         Assert.Equal(held.NotBefore, Assert.IsType<Admission.Deferred>(budget.AdmitCall(new GraphCallScope("b", "2"))).NotBefore);
 
         _time.Advance(held.NotBefore - _time.GetUtcNow());
         Assert.IsType<Admission.Granted>(budget.AdmitCall(new GraphCallScope("a", "1")));
 
         // Once the window is over, deliveries hold nothing.
-        budget.TakingOver(activity.Delivered());
+        budget.TakingOver(activity.Delivered(TimeSpan.Zero));
         Assert.IsType<Admission.Granted>(budget.AdmitCall(new GraphCallScope("b", "2")));
     }
 
@@ -78,7 +78,7 @@ public class TakeoverSpecs
         activity.Ready(new FakeEndpointEvent(WorkQueue));
         _time.Advance(TimeSpan.FromSeconds(5));
         var regained = _time.GetUtcNow();
-        budget.TakingOver(activity.Delivered());
+        budget.TakingOver(activity.Delivered(TimeSpan.Zero));
 
         var held = Assert.IsType<Admission.Deferred>(budget.AdmitCall(new GraphCallScope("a", "1")));
         Assert.Equal(WaitReason.Takeover, held.Reason);
@@ -92,21 +92,33 @@ public class TakeoverSpecs
         var activity = ActivePastItsHold(budget);
         activity.Stopping(new FakeEndpointEvent(WorkQueue));
 
-        Assert.Null(activity.Delivered());
-        budget.TakingOver(activity.Delivered());
+        Assert.Null(activity.Delivered(TimeSpan.Zero));
+        budget.TakingOver(activity.Delivered(TimeSpan.Zero));
 
         Assert.Equal(WaitReason.Takeover, Assert.IsType<Admission.Deferred>(budget.AdmitCall(new GraphCallScope("a", "1"))).Reason);
+    }
+
+    [Fact]
+    public void The_hold_counts_from_when_the_transport_received_the_first_check_not_from_when_it_reached_the_consumer()
+    {
+        var activity = ReadyActivity();
+        var received = _time.GetUtcNow();
+        _time.Advance(TimeSpan.FromMilliseconds(120));
+
+        Assert.Equal(received, activity.Delivered(TimeSpan.FromMilliseconds(120)));
+        _time.Advance(TimeSpan.FromMilliseconds(50));
+        Assert.Equal(received, activity.Delivered(TimeSpan.FromMilliseconds(10)));
     }
 
     [Fact]
     public void Other_endpoints_do_not_change_the_work_queues_activity()
     {
         var activity = ReadyActivity();
-        var since = activity.Delivered();
+        var since = activity.Delivered(TimeSpan.Zero);
 
         activity.Faulted(new FakeEndpointEvent(new Uri("rabbitmq://localhost/health-check-requested")));
 
-        Assert.Equal(since, activity.Delivered());
+        Assert.Equal(since, activity.Delivered(TimeSpan.Zero));
     }
 
     [Fact]
@@ -115,10 +127,10 @@ public class TakeoverSpecs
         var activity = ReadyActivity();
         Assert.Null(activity.ActiveSince);
 
-        var since = activity.Delivered();
+        var since = activity.Delivered(TimeSpan.Zero);
         _time.Advance(TimeSpan.FromSeconds(3));
         Assert.Equal(since, activity.ActiveSince);
-        Assert.Equal(since, activity.Delivered());
+        Assert.Equal(since, activity.Delivered(TimeSpan.Zero));
 
         activity.Stopping(new FakeEndpointEvent(WorkQueue));
         Assert.Null(activity.ActiveSince);
@@ -147,7 +159,7 @@ public class TakeoverSpecs
     private WorkQueueActivity ActivePastItsHold(GraphBudget budget)
     {
         var activity = ReadyActivity();
-        budget.TakingOver(activity.Delivered());
+        budget.TakingOver(activity.Delivered(TimeSpan.Zero));
         _time.Advance(TimeSpan.FromSeconds(5));
         return activity;
     }
